@@ -1,0 +1,1 @@
+# Goal plans (purpose, objectives, priorities, tactics) arrive with the goals issue.

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from networkcrm import views
+
+admin.site.site_header = "NetworkCRM administration"
+admin.site.site_title = "NetworkCRM admin"
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("accounts/", include("accounts.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("soon/<slug:section>/", views.coming_soon, name="coming_soon"),
+    path("status/", views.status, name="status"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

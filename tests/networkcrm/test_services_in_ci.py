@@ -1,0 +1,4 @@
+def test_it_runs_on_postgresql(postgresql):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
