@@ -10,9 +10,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/", views.settings_page, name="settings"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password-reset/sent/", views.PasswordResetSentView.as_view(), name="password_reset_sent"
-    ),
+    path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password_reset_sent"),
     path(
         "reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

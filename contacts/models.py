@@ -51,7 +51,9 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
-        indexes = [models.Index(fields=["owner", "first_name", "last_name"], name="contact_owner_name")]
+        indexes = [
+            models.Index(fields=["owner", "first_name", "last_name"], name="contact_owner_name")
+        ]
 
     def __str__(self) -> str:
         return self.display_name

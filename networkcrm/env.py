@@ -44,8 +44,7 @@ class Env:
         if value.lower() in FALSE_WORDS:
             return False
         raise ImproperlyConfigured(
-            f"{name} must be true or false (also accepted: 1/0, yes/no, on/off), "
-            f"not {value!r}."
+            f"{name} must be true or false (also accepted: 1/0, yes/no, on/off), not {value!r}."
         )
 
     def integer(self, name: str, default: int, *, minimum: int | None = None) -> int:
@@ -55,13 +54,9 @@ class Env:
         try:
             number = int(value)
         except ValueError:
-            raise ImproperlyConfigured(
-                f"{name} must be a whole number, not {value!r}."
-            ) from None
+            raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
         if minimum is not None and number < minimum:
-            raise ImproperlyConfigured(
-                f"{name} must be at least {minimum}, not {number}."
-            )
+            raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
         return number
 
     def strings(self, name: str, default: list[str]) -> list[str]:

@@ -26,4 +26,3 @@ class FileAndConsoleBackend(FileBackend):
         sys.stdout.write(message.body if isinstance(message.body, str) else "")
         sys.stdout.write("\n--- end of e-mail ---\n")
         sys.stdout.flush()
-

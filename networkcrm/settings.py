@@ -30,7 +30,7 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
             "or set DEBUG=true for local development."
         )
-    SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
+    SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"  # noqa: S105
 
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", [])

@@ -36,7 +36,9 @@ def require(service: str, available: bool, how: str) -> None:
 def reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -50,12 +52,16 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def alice(db):
-    return user_sign_up(email="alice@example.com", password=PASSWORD, name="Alice", timezone="Europe/Paris")
+    return user_sign_up(
+        email="alice@example.com", password=PASSWORD, name="Alice", timezone="Europe/Paris"
+    )
 
 
 @pytest.fixture
 def bob(db):
-    return user_sign_up(email="bob@example.com", password=PASSWORD, name="Bob", timezone="America/New_York")
+    return user_sign_up(
+        email="bob@example.com", password=PASSWORD, name="Bob", timezone="America/New_York"
+    )
 
 
 @pytest.fixture
@@ -92,5 +98,9 @@ def redis_url() -> str:
 @pytest.fixture
 def chromium_path() -> str:
     path = shutil.which("chromium")
-    require("Chromium", path is not None, "install Debian's chromium package (apt-get install chromium).")
+    require(
+        "Chromium",
+        path is not None,
+        "install Debian's chromium package (apt-get install chromium).",
+    )
     return path  # type: ignore[return-value]

@@ -13,7 +13,9 @@ def test_it_shows_the_current_settings(alice_client):
 
 
 def test_it_saves_name_timezone_and_digest_hour(alice_client, alice):
-    response = alice_client.post(URL, {"name": "Alice A.", "timezone": "Asia/Kolkata", "digest_hour": "18"})
+    response = alice_client.post(
+        URL, {"name": "Alice A.", "timezone": "Asia/Kolkata", "digest_hour": "18"}
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.name == "Alice A."
@@ -30,4 +32,8 @@ def test_it_explains_a_bad_hour_and_changes_nothing(alice_client, alice):
 def test_it_only_ever_edits_the_signed_in_users_profile(alice_client, alice, bob):
     alice_client.post(URL, {"name": "Changed", "timezone": "UTC", "digest_hour": "5"})
     bob.refresh_from_db()
-    assert (bob.name, bob.profile.timezone, bob.profile.digest_hour) == ("Bob", "America/New_York", 7)
+    assert (bob.name, bob.profile.timezone, bob.profile.digest_hour) == (
+        "Bob",
+        "America/New_York",
+        7,
+    )

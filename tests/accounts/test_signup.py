@@ -42,7 +42,9 @@ def test_it_says_when_the_passwords_differ(client):
 
 
 def test_it_rejects_a_weak_password(client):
-    response = client.post(reverse("accounts:signup"), {**GOOD, "password1": "12345", "password2": "12345"})
+    response = client.post(
+        reverse("accounts:signup"), {**GOOD, "password1": "12345", "password2": "12345"}
+    )
     assert "This password is too short" in response.content.decode()
     assert not User.objects.exists()
 

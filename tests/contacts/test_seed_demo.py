@@ -24,7 +24,9 @@ def test_it_changes_nothing_when_run_again():
     call_command("seed_demo")
     before = list(Contact.objects.order_by("pk").values_list("pk", "first_name", "last_name"))
     call_command("seed_demo")
-    assert list(Contact.objects.order_by("pk").values_list("pk", "first_name", "last_name")) == before
+    assert (
+        list(Contact.objects.order_by("pk").values_list("pk", "first_name", "last_name")) == before
+    )
     assert User.objects.count() == 3
     assert Group.objects.filter(name="Coaches").count() == 1
 

@@ -40,7 +40,7 @@ ALL = sorted(named_urls())
 def test_it_finds_the_routes_it_checks():
     names = {name for name, _ in ALL}
     assert {"today", "contacts:list", "accounts:settings", "status"} <= names
-    assert PUBLIC <= names
+    assert names >= PUBLIC
 
 
 @pytest.mark.parametrize(("name", "url"), [item for item in ALL if item[0] not in PUBLIC])

@@ -24,7 +24,8 @@ def test_its_pages_have_no_inline_script(client):
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", body, re.S)
     assert scripts, "the page loads its scripts"
     for attributes, content in scripts:
-        assert "src=" in attributes and not content.strip()
+        assert "src=" in attributes
+        assert not content.strip()
 
 
 def test_it_loads_assets_from_its_own_origin_only(client):

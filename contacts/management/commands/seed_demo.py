@@ -12,7 +12,7 @@ from accounts.models import Profile, User
 from accounts.services import user_sign_up
 from contacts.models import Circle, Contact
 
-DEMO_PASSWORD = "networkcrm-demo"
+DEMO_PASSWORD = "networkcrm-demo"  # noqa: S105 (printed for the demo on purpose)
 DEMO_USERS = {
     "owner": ("demo@example.com", "Demo Networker"),
     "coach": ("coach@example.com", "Demo Coach"),
