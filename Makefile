@@ -15,11 +15,12 @@ PYTEST_ARGS ?= -n 2
 
 VENDOR := static/vendor
 
-.PHONY: help install assets migrate demo run test lint format check clean
+.PHONY: help install assets migrate demo run test lint format check clean bench
 
 help:
 	@echo "make run     install everything, migrate, load the demo, start web + worker + beat"
 	@echo "make test    lint, checks and the whole test suite (PostgreSQL + Redis + Chromium)"
+	@echo "make bench   build benchmark data and measure the pages (bench/README.md)"
 	@echo "make format  apply ruff's formatting and safe fixes"
 	@echo "make clean   remove the virtualenv, node_modules, built assets and var/"
 
@@ -43,6 +44,8 @@ $(VENDOR)/.stamp: node_modules/.package-lock.json
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js* $(VENDOR)/chartjs/
+	mkdir -p $(VENDOR)/cytoscape
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
 	touch $@
 
 assets: $(VENDOR)/.stamp
@@ -73,6 +76,11 @@ test: install assets lint check
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Speed figures on PostgreSQL (BENCH_DATABASE_URL) and SQLite; see bench/README.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/networkcrm_bench
+bench: install assets
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var test-output .pytest_cache

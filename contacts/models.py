@@ -1,9 +1,17 @@
-"""A person's network. The contacts issue fills in the full model and the interaction log."""
+"""A person's network: contacts, tags and every interaction with them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Circle(models.TextChoices):
@@ -24,14 +32,67 @@ DEFAULT_CADENCE_DAYS: dict[str, int | None] = {
     Circle.EXTENDED: 180,
     Circle.ACQUAINTANCE: None,
 }
+# "Due soon" starts this many days before the check-in date.
+DUE_SOON_DAYS = 7
+
+
+class Source(models.TextChoices):
+    EVENT = "event", "Event"
+    REFERRAL = "referral", "Referral"
+    LINKEDIN = "linkedin", "LinkedIn"
+    CONFERENCE = "conference", "Conference"
+    SCHOOL = "school", "School"
+    WORK = "work", "Work"
+    OTHER = "other", "Other"
+
+
+class CheckinStatus(models.TextChoices):
+    OVERDUE = "overdue", "Overdue"
+    DUE = "due", "Due"
+    DUE_SOON = "due_soon", "Due soon"
+    ON_TRACK = "on_track", "On track"
+    NO_CADENCE = "no_cadence", "No cadence"
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"), "owner", name="tag_unique_name_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
-    def owned_by(self, user: models.Model) -> ContactQuerySet:
+    def owned_by(self, user: User | models.Model) -> ContactQuerySet:
         return self.filter(owner=user)
 
     def active(self) -> ContactQuerySet:
         return self.filter(archived=False)
+
+    def in_status(self, status: str, today: dt.date) -> ContactQuerySet:
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        match status:
+            case CheckinStatus.OVERDUE:
+                return self.filter(next_checkin_on__lt=today)
+            case CheckinStatus.DUE:
+                return self.filter(next_checkin_on=today)
+            case CheckinStatus.DUE_SOON:
+                return self.filter(next_checkin_on__gt=today, next_checkin_on__lte=soon)
+            case CheckinStatus.ON_TRACK:
+                return self.filter(next_checkin_on__gt=soon)
+            case CheckinStatus.NO_CADENCE:
+                return self.filter(next_checkin_on__isnull=True)
+        return self
 
 
 class Contact(models.Model):
@@ -40,28 +101,246 @@ class Contact(models.Model):
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True)
+    display_name = models.CharField(
+        max_length=200, blank=True, help_text="How you refer to them, if not first and last name."
+    )
     company = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=200, blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    x_url = models.URLField("X", blank=True)
+    website_url = models.URLField("website", blank=True)
+    other_url = models.URLField("other profile", blank=True)
+    source = models.CharField("how we met", max_length=16, choices=Source.choices, blank=True)
+    met_on = models.DateField("met on", null=True, blank=True)
     circle = models.CharField(max_length=16, choices=Circle.choices, default=Circle.ACTIVE)
+    circle_pinned = models.BooleanField(
+        default=True,
+        help_text="Keep this circle; when off, the nightly strength update may move the contact.",
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days between check-ins; empty means the circle's default, 0 means none.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    introduced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="introduced"
+    )
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    private_notes = models.TextField(blank=True, help_text="Never shown to a coach.")
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Derived from the interaction log by contacts.services; never edited by hand.
+    last_interaction_on = models.DateField(null=True, blank=True, editable=False)
+    next_checkin_on = models.DateField(null=True, blank=True, editable=False)
+    strength = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["first_name", "last_name", "pk"]
         indexes = [
-            models.Index(fields=["owner", "first_name", "last_name"], name="contact_owner_name")
+            models.Index(fields=["owner", "first_name", "last_name"], name="contact_owner_name"),
+            # Today page and digest: "whose check-in is due by <date>" for one owner.
+            models.Index(
+                fields=["owner", "next_checkin_on"],
+                name="contact_owner_next_checkin",
+                condition=Q(archived=False, next_checkin_on__isnull=False),
+            ),
+            # Contact list sorted by strength.
+            models.Index(fields=["owner", "-strength"], name="contact_owner_strength"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(introduced_by=models.F("pk")), name="contact_not_introduced_by_self"
+            ),
+            models.CheckConstraint(condition=Q(strength__lte=100), name="contact_strength_0_100"),
+            models.CheckConstraint(
+                condition=Q(birthday_month__isnull=True)
+                | Q(birthday_month__gte=1, birthday_month__lte=12),
+                name="contact_birthday_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(birthday_day__isnull=True)
+                | Q(birthday_day__gte=1, birthday_day__lte=31),
+                name="contact_birthday_day_1_31",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        return self.name
 
     @property
-    def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+    def name(self) -> str:
+        return self.display_name or f"{self.first_name} {self.last_name}".strip()
 
     @property
-    def default_cadence_days(self) -> int | None:
+    def effective_cadence_days(self) -> int | None:
+        if self.cadence_days is not None:
+            return self.cadence_days or None
         return DEFAULT_CADENCE_DAYS[self.circle]
+
+    def checkin_status(self, today: dt.date) -> CheckinStatus:
+        if self.next_checkin_on is None:
+            return CheckinStatus.NO_CADENCE
+        if self.next_checkin_on < today:
+            return CheckinStatus.OVERDUE
+        if self.next_checkin_on == today:
+            return CheckinStatus.DUE
+        if self.next_checkin_on <= today + dt.timedelta(days=DUE_SOON_DAYS):
+            return CheckinStatus.DUE_SOON
+        return CheckinStatus.ON_TRACK
+
+    @property
+    def primary_email(self) -> str:
+        emails = [e for e in self.emails.all() if e.is_primary] or list(self.emails.all())
+        return emails[0].address if emails else ""
+
+
+class ContactEmail(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField()
+    label = models.CharField(max_length=30, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "pk"]
+        indexes = [models.Index(fields=["address"], name="contactemail_address")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(is_primary=True), name="contactemail_one_primary"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class ContactPhone(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=40)
+    label = models.CharField(max_length=30, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(is_primary=True), name="contactphone_one_primary"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Kind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    MESSAGE = "message", "Message"
+    EMAIL = "email", "E-mail"
+    EVENT = "event", "Event"
+    SOCIAL = "social", "Social engagement"
+    INTRODUCTION = "introduction", "Introduction made"
+    HELP_GIVEN = "help_given", "Help given"
+    HELP_RECEIVED = "help_received", "Help received"
+    NOTE = "note", "Note"
+
+
+# How much one interaction of a kind says about a relationship (strength's frequency part).
+KIND_DEPTH: dict[str, float] = {
+    Kind.MEETING: 3.0,
+    Kind.CALL: 2.5,
+    Kind.EVENT: 2.0,
+    Kind.HELP_GIVEN: 3.0,
+    Kind.HELP_RECEIVED: 3.0,
+    Kind.INTRODUCTION: 2.5,
+    Kind.EMAIL: 1.5,
+    Kind.MESSAGE: 1.0,
+    Kind.SOCIAL: 0.5,
+    Kind.NOTE: 0.0,
+}
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    EMAIL = "email", "E-mail"
+    LINKEDIN = "linkedin", "LinkedIn"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+OFFLINE_CHANNELS = frozenset({Channel.IN_PERSON, Channel.PHONE, Channel.EVENT})
+
+
+class Initiator(models.TextChoices):
+    ME = "me", "Me"
+    THEM = "them", "Them"
+
+
+class Outcome(models.TextChoices):
+    NONE = "", "None"
+    OPPORTUNITY = "opportunity", "Opportunity"
+    REFERRAL = "referral", "Referral"
+    JOB_LEAD = "job_lead", "Job lead"
+    CLIENT = "client", "Client"
+    COLLABORATION = "collaboration", "Collaboration"
+    MENTORSHIP = "mentorship", "Mentorship"
+
+
+class InteractionQuerySet(models.QuerySet["Interaction"]):
+    def owned_by(self, user: User | models.Model) -> InteractionQuerySet:
+        return self.filter(owner=user)
+
+
+class Interaction(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions"
+    )
+    contacts = models.ManyToManyField(Contact, related_name="interactions")
+    occurred_on = models.DateField("when")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEETING)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.IN_PERSON)
+    initiated_by = models.CharField(max_length=4, choices=Initiator.choices, default=Initiator.ME)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    quality = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    outcome_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    private = models.BooleanField(default=False, help_text="Never shown to a coach.")
+    # The objective this served arrives with the goals issue (a nullable foreign key).
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "-occurred_on"], name="interaction_owner_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quality__gte=1, quality__lte=5), name="interaction_quality_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+    @property
+    def online(self) -> bool:
+        return self.channel not in OFFLINE_CHANNELS

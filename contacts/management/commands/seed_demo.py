@@ -61,7 +61,6 @@ def demo_contacts(count: int, *, seed: int = 2026) -> list[dict[str, str]]:
             {
                 "first_name": first,
                 "last_name": last,
-                "email": f"{first}.{last}@{company.split()[0]}.example".lower(),
                 "company": company,
                 "title": rng.choice(TITLES),
                 "circle": circles[len(rows) % len(circles)],

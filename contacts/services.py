@@ -1,0 +1,119 @@
+"""Writes that span contacts and interactions. Each keeps the derived columns
+(`last_interaction_on`, `next_checkin_on`, `strength`) true with set-based updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
+
+from contacts.models import DEFAULT_CADENCE_DAYS, Contact, Interaction, Kind
+from contacts.strength import strength_refresh
+
+
+class AddDays(Func):
+    """date + n days, for PostgreSQL and SQLite alike."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_postgresql(compiler, connection, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return super().as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+        )
+
+
+def effective_cadence() -> Case:
+    """The contact's own cadence (0 = none), else its circle's default; NULL when none.
+    The SQL twin of `Contact.effective_cadence_days`."""
+    return Case(
+        When(cadence_days=0, then=Value(None)),
+        When(cadence_days__isnull=False, then=F("cadence_days")),
+        *[When(circle=circle, then=Value(days)) for circle, days in DEFAULT_CADENCE_DAYS.items()],
+        output_field=IntegerField(),
+    )
+
+
+def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
+    """Two UPDATE statements, whatever the number of contacts: the last interaction from
+    the log, then the next check-in = last interaction (or the day the contact was added)
+    + cadence."""
+    last = (
+        Interaction.objects.filter(contacts=OuterRef("pk"))
+        .exclude(kind=Kind.NOTE)
+        .order_by()
+        .values("contacts")
+        .annotate(last=models.Max("occurred_on"))
+        .values("last")
+    )
+    ids = contacts.values("pk")
+    Contact.objects.filter(pk__in=ids).update(last_interaction_on=Subquery(last))
+    cadence = effective_cadence()
+    start = Coalesce(F("last_interaction_on"), Cast("created_at", models.DateField()))
+    return Contact.objects.filter(pk__in=ids).update(
+        next_checkin_on=Case(
+            When(Q(archived=True), then=Value(None)),
+            default=AddDays(start, cadence),
+            output_field=models.DateField(),
+        )
+    )
+
+
+def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return
+    # Strength first: it may move an unpinned contact's circle, and with it the cadence.
+    strength_refresh(contact_ids=ids, today=today)
+    checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
+
+
+@transaction.atomic
+def interaction_log(
+    *, owner: Any, contacts: Sequence[Contact], today: dt.date, **fields: Any
+) -> Interaction:
+    """Logs one interaction with one or more of the owner's contacts."""
+    if not contacts:
+        raise ValueError("An interaction needs at least one contact.")
+    if any(contact.owner_id != owner.pk for contact in contacts):
+        raise PermissionError("Every contact must belong to the owner.")
+    interaction = Interaction.objects.create(owner=owner, **fields)
+    interaction.contacts.set(contacts)
+    _refresh((c.pk for c in contacts), today=today)
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(
+    *, interaction: Interaction, contacts: Sequence[Contact], today: dt.date, **fields: Any
+) -> Interaction:
+    if not contacts:
+        raise ValueError("An interaction needs at least one contact.")
+    if any(contact.owner_id != interaction.owner_id for contact in contacts):
+        raise PermissionError("Every contact must belong to the owner.")
+    before = set(interaction.contacts.values_list("pk", flat=True))
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction.save()
+    interaction.contacts.set(contacts)
+    _refresh(before | {c.pk for c in contacts}, today=today)
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction, today: dt.date) -> None:
+    before = list(interaction.contacts.values_list("pk", flat=True))
+    interaction.delete()
+    _refresh(before, today=today)
