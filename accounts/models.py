@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from functools import cache
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 @cache
@@ -94,3 +96,12 @@ class Profile(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> dt.date:
+        """Today's date where the user is."""
+        return timezone.localdate(timezone=self.zone)
+
+
+def local_today(user: User) -> dt.date:
+    profile = getattr(user, "profile", None)
+    return profile.today() if profile is not None else timezone.localdate()

@@ -9,9 +9,17 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 
-from contacts.models import DEFAULT_CADENCE_DAYS, Contact, Interaction, Kind
+from contacts.models import (
+    DEFAULT_CADENCE_DAYS,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    Kind,
+    Tag,
+)
 from contacts.strength import strength_refresh
 
 
@@ -117,3 +125,73 @@ def interaction_delete(*, interaction: Interaction, today: dt.date) -> None:
     before = list(interaction.contacts.values_list("pk", flat=True))
     interaction.delete()
     _refresh(before, today=today)
+
+
+def _replace_rows(
+    model: type[models.Model], contact: Contact, field: str, values: list[str]
+) -> None:
+    model.objects.filter(contact=contact).delete()
+    model.objects.bulk_create(
+        model(contact=contact, **{field: value, "is_primary": index == 0})
+        for index, value in enumerate(values)
+    )
+
+
+def tags_for(*, owner: Any, names: Iterable[str]) -> list[Tag]:
+    """The owner's tags with these names (case-insensitive), creating the missing ones."""
+    wanted = {name.strip().lower(): name.strip() for name in names if name.strip()}
+    if not wanted:
+        return []
+    mine = Tag.objects.filter(owner=owner).annotate(lower=Lower("name"))
+    existing = set(mine.filter(lower__in=wanted).values_list("lower", flat=True))
+    Tag.objects.bulk_create(
+        [Tag(owner=owner, name=wanted[key]) for key in wanted if key not in existing],
+        ignore_conflicts=True,  # a concurrent request may have created the same tag
+    )
+    return list(mine.filter(lower__in=wanted))
+
+
+@transaction.atomic
+def contact_save(
+    *,
+    contact: Contact,
+    emails: list[str],
+    phones: list[str],
+    tag_names: list[str],
+    birthday: tuple[int | None, int | None, int | None],
+    today: dt.date,
+) -> Contact:
+    """Saves a contact with its e-mails, phones and tags, and brings its derived columns
+    (strength, circle if unpinned, next check-in) up to date."""
+    contact.birthday_year, contact.birthday_month, contact.birthday_day = birthday
+    contact.save()
+    _replace_rows(ContactEmail, contact, "address", emails)
+    _replace_rows(ContactPhone, contact, "number", phones)
+    contact.tags.set(tags_for(owner=contact.owner, names=tag_names))
+    _refresh([contact.pk], today=today)
+    contact.refresh_from_db()
+    return contact
+
+
+@transaction.atomic
+def contacts_bulk_update(
+    *, owner: Any, contacts: models.QuerySet[Contact], action: str, today: dt.date, **values: Any
+) -> int:
+    """Tags, moves or (un)archives many contacts at once, in a few statements."""
+    ids = list(contacts.filter(owner=owner).values_list("pk", flat=True))
+    selected = Contact.objects.filter(pk__in=ids)
+    if action == "tag":
+        tag = tags_for(owner=owner, names=[values["tag_name"]])[0]
+        through = Contact.tags.through
+        through.objects.bulk_create(
+            [through(contact_id=pk, tag_id=tag.pk) for pk in ids], ignore_conflicts=True
+        )
+    elif action == "circle":
+        selected.update(circle=values["circle"], circle_pinned=True)
+        checkins_refresh(contacts=selected)
+    elif action in ("archive", "unarchive"):
+        selected.update(archived=action == "archive")
+        checkins_refresh(contacts=selected)
+    else:
+        raise ValueError(f"Unknown bulk action {action!r}.")
+    return len(ids)

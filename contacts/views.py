@@ -1,15 +1,298 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts.scoping import contacts_for
+from accounts.models import local_today
+from contacts import strength
+from contacts.forms import BulkForm, ContactFilterForm, ContactForm, InteractionForm
+from contacts.models import CheckinStatus, Contact, ContactEmail, Interaction, Kind
+from contacts.scoping import (
+    contacts_for,
+    get_contact_for,
+    get_interaction_for,
+    interactions_for,
+)
+from contacts.services import (
+    contact_save,
+    contacts_bulk_update,
+    interaction_delete,
+    interaction_log,
+    interaction_update,
+)
 
 PAGE_SIZE = 50
 
 
+def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: ignore[no-untyped-def]
+    contacts = contacts_for(request.user)
+    if not form.is_valid():
+        return contacts.active().order_by("first_name", "last_name", "pk"), "name"
+    data = form.cleaned_data
+    contacts = contacts.filter(archived=bool(data["archived"]))
+    if query := data["q"].strip():
+        contacts = contacts.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(display_name__icontains=query)
+            | Q(company__icontains=query)
+            | Q(title__icontains=query)
+            | Q(notes__icontains=query)
+            | Exists(ContactEmail.objects.filter(contact=OuterRef("pk"), address__icontains=query))
+            | Exists(
+                Contact.tags.through.objects.filter(
+                    contact=OuterRef("pk"), tag__name__icontains=query
+                )
+            )
+        )
+    if data["circle"]:
+        contacts = contacts.filter(circle=data["circle"])
+    if data["tag"]:
+        contacts = contacts.filter(
+            Exists(Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag=data["tag"]))
+        )
+    if data["status"]:
+        contacts = contacts.in_status(data["status"], local_today(request.user))
+    if data["company"].strip():
+        contacts = contacts.filter(company__iexact=data["company"].strip())
+    if data["source"]:
+        contacts = contacts.filter(source=data["source"])
+    sort = data["sort"] or "name"
+    return contacts.order_by(*ContactFilterForm.SORTS[sort]), sort
+
+
 def contact_list(request: HttpRequest) -> HttpResponse:
-    contacts = contacts_for(request.user).active()
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "contacts/contact_list.html", {"page": page})
+    form = ContactFilterForm(request.GET or None, owner=request.user)
+    contacts, sort = filtered_contacts(request, form)
+    page = Paginator(contacts.prefetch_related("tags"), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = local_today(request.user)
+    rows = [(contact, contact.checkin_status(today)) for contact in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "query": query.urlencode(),
+        "bulk_form": BulkForm(owner=request.user),
+    }
+    template = "contacts/_contact_rows.html" if request.htmx else "contacts/contact_list.html"
+    return render(request, template, context)
+
+
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    today = local_today(request.user)
+    timeline = (
+        contact.interactions.all()
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.only("pk", "first_name", "last_name", "display_name"),
+            )
+        )
+        .order_by("-occurred_on", "-pk")
+    )
+    context = {
+        "contact": contact,
+        "status": contact.checkin_status(today),
+        "breakdown": strength.explain(contact, today=today),
+        "weights": strength.WEIGHTS,
+        "timeline": timeline[:100],
+        "timeline_total": timeline.count(),
+        "introduced": contacts_for(request.user).filter(introduced_by=contact),
+        "emails": contact.emails.all(),
+        "phones": contact.phones.all(),
+        "tags": contact.tags.all(),
+        "log_form": InteractionForm(
+            owner=request.user, today=today, initial={"contacts": [contact.pk]}
+        ),
+    }
+    return render(request, "contacts/contact_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    contact = get_contact_for(request.user, pk) if pk else Contact(owner=request.user)
+    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        contact = contact_save(
+            contact=form.save(commit=False),
+            emails=form.cleaned_data["emails"],
+            phones=form.cleaned_data["phones"],
+            tag_names=form.cleaned_data["tag_names"],
+            birthday=form.cleaned_data["birthday"],
+            today=local_today(request.user),
+        )
+        messages.success(request, f"{contact.name} is saved.")
+        return redirect("contacts:detail", pk=contact.pk)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "contact": contact, "duplicates": form.duplicates},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    # Interactions with this contact alone go with it; shared ones stay with the others.
+    only_theirs = contact.interactions.exclude(
+        Exists(
+            Interaction.contacts.through.objects.filter(interaction=OuterRef("pk")).exclude(
+                contact=contact
+            )
+        )
+    )
+    if request.method == "POST":
+        name = contact.name
+        interaction_ids = list(only_theirs.values_list("pk", flat=True))
+        Interaction.objects.filter(pk__in=interaction_ids).delete()
+        contact.delete()
+        messages.success(request, f"{name} and {len(interaction_ids)} interactions are deleted.")
+        return redirect("contacts:list")
+    context = {
+        "contact": contact,
+        "only_theirs": only_theirs.count(),
+        "shared": contact.interactions.count() - only_theirs.count(),
+    }
+    return render(request, "contacts/contact_confirm_delete.html", context)
+
+
+@require_POST
+def contact_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkForm(request.POST, owner=request.user)
+    if form.is_valid():
+        count = contacts_bulk_update(
+            owner=request.user,
+            contacts=form.cleaned_data["ids"],
+            action=form.cleaned_data["action"],
+            today=local_today(request.user),
+            tag_name=form.cleaned_data["tag_name"].strip(),
+            circle=form.cleaned_data["circle"],
+        )
+        messages.success(request, f"{count} contact{'s' if count != 1 else ''} updated.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    back = request.POST.get("next", "")
+    return redirect(reverse("contacts:list") + (f"?{back}" if back else ""))
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_new(request: HttpRequest) -> HttpResponse:
+    """The quick log: a full page, or a modal's body when asked by htmx."""
+    today = local_today(request.user)
+    initial = {}
+    if (contact_id := request.GET.get("contact", "").strip()).isdigit():
+        initial["contacts"] = [get_contact_for(request.user, int(contact_id)).pk]
+    form = InteractionForm(request.POST or None, owner=request.user, today=today, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "contacts"}
+        chosen = list(form.cleaned_data["contacts"])
+        interaction_log(owner=request.user, contacts=chosen, today=today, **fields)
+        names = ", ".join(c.name for c in chosen[:3]) + ("…" if len(chosen) > 3 else "")
+        messages.success(request, f"Logged: {Kind(fields['kind']).label.lower()} with {names}.")
+        target = request.POST.get("next") or reverse("contacts:detail", args=[chosen[0].pk])
+        if not target.startswith("/") or target.startswith("//"):
+            target = reverse("today")
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    template = (
+        "contacts/_interaction_form.html" if request.htmx else "contacts/interaction_form.html"
+    )
+    return render(
+        request, template, {"form": form, "interaction": None, "next": request.GET.get("next", "")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = get_interaction_for(request.user, pk)
+    today = local_today(request.user)
+    form = InteractionForm(
+        request.POST or None, instance=interaction, owner=request.user, today=today
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "contacts"}
+        interaction_update(
+            interaction=interaction,
+            contacts=list(form.cleaned_data["contacts"]),
+            today=today,
+            **fields,
+        )
+        messages.success(request, "The interaction is updated.")
+        return redirect("contacts:interactions")
+    return render(
+        request, "contacts/interaction_form.html", {"form": form, "interaction": interaction}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = get_interaction_for(request.user, pk)
+    if request.method == "POST":
+        interaction_delete(interaction=interaction, today=local_today(request.user))
+        messages.success(request, "The interaction is deleted; check-in dates are updated.")
+        return redirect("contacts:interactions")
+    return render(request, "contacts/interaction_confirm_delete.html", {"interaction": interaction})
+
+
+def interaction_list(request: HttpRequest) -> HttpResponse:
+    interactions = interactions_for(request.user).prefetch_related(
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.only("pk", "first_name", "last_name", "display_name"),
+        )
+    )
+    kind = request.GET.get("kind", "")
+    if kind in Kind.values:
+        interactions = interactions.filter(kind=kind)
+    channel = request.GET.get("channel", "")
+    if channel:
+        interactions = interactions.filter(channel=channel)
+    if (contact_id := request.GET.get("contact", "")).isdigit():
+        interactions = interactions.filter(contacts=get_contact_for(request.user, int(contact_id)))
+    page = Paginator(interactions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contacts/interaction_list.html",
+        {"page": page, "kinds": Kind.choices, "kind": kind, "channel": channel},
+    )
+
+
+def contact_picker(request: HttpRequest) -> HttpResponse:
+    """Up to ten of the user's contacts matching what was typed, as checkboxes to add."""
+    query = request.GET.get("q", "").strip()
+    found = Contact.objects.none()
+    if query:
+        found = (
+            contacts_for(request.user)
+            .active()
+            .filter(
+                Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+                | Q(display_name__icontains=query)
+                | Q(company__icontains=query)
+            )
+            .order_by("-strength", "first_name")[:10]
+        )
+    return render(request, "contacts/_picker.html", {"found": found, "query": query})
+
+
+def strength_help(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contacts/strength_help.html",
+        {"weights": strength.WEIGHTS, "statuses": CheckinStatus.choices},
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -149,6 +150,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "followups.tasks.heartbeat",
         "schedule": float(HEARTBEAT_INTERVAL),
+    },
+    "strength-nightly": {
+        "task": "contacts.tasks.strength_refresh_all",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
     },
 }
 

@@ -11,3 +11,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Quick log modal: focus the first useful field once htmx has loaded the form.
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target.id === "quick-log-body") {
+    const field = event.detail.target.querySelector("[autofocus], input[type=search], select, input");
+    field?.focus();
+  }
+});
+document.addEventListener("shown.bs.modal", (event) => {
+  event.target.querySelector("[autofocus], input[type=search]")?.focus();
+});

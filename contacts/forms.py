@@ -1,0 +1,336 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.validators import validate_email
+from django.db.models import Q
+
+from contacts.models import (
+    CheckinStatus,
+    Circle,
+    Contact,
+    Interaction,
+    Source,
+    Tag,
+)
+
+PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
+
+
+def split_values(text: str) -> list[str]:
+    """Values typed one per line or separated by commas, without blanks or repeats."""
+    seen: dict[str, None] = {}
+    for part in text.replace(",", "\n").splitlines():
+        if part.strip():
+            seen.setdefault(part.strip(), None)
+    return list(seen)
+
+
+class NoFormTagMixin:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ContactForm(NoFormTagMixin, forms.ModelForm):
+    emails = forms.CharField(
+        label="E-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line; the first is the primary address.",
+    )
+    phones = forms.CharField(
+        label="Phone numbers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line; the first is the primary number.",
+    )
+    tag_names = forms.CharField(
+        label="Tags", required=False, help_text="Separated by commas, e.g. fintech, alumni."
+    )
+    birthday = forms.CharField(
+        required=False,
+        help_text="YYYY-MM-DD, or MM-DD when you don't know the year.",
+        widget=forms.TextInput(attrs={"placeholder": "1990-04-23 or 04-23"}),
+    )
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=False)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name",
+            "last_name",
+            "display_name",
+            "company",
+            "title",
+            "industry",
+            "location",
+            "circle",
+            "circle_pinned",
+            "cadence_days",
+            "source",
+            "met_on",
+            "introduced_by",
+            "linkedin_url",
+            "x_url",
+            "website_url",
+            "other_url",
+            "notes",
+            "private_notes",
+        ]
+        widgets = {
+            "met_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "private_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"cadence_days": "Check in every (days)", "circle_pinned": "Keep this circle"}
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.duplicates: list[Contact] = []
+        others = Contact.objects.owned_by(owner).order_by("first_name", "last_name")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            self.fields["emails"].initial = "\n".join(e.address for e in self.instance.emails.all())
+            self.fields["phones"].initial = "\n".join(p.number for p in self.instance.phones.all())
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+            self.fields["birthday"].initial = self.instance_birthday()
+        self.fields["introduced_by"].queryset = others.only(
+            "first_name", "last_name", "display_name"
+        )
+        self.fields["introduced_by"].label = "Introduced by"
+
+    def instance_birthday(self) -> str:
+        c = self.instance
+        if not (c.birthday_month and c.birthday_day):
+            return ""
+        md = f"{c.birthday_month:02d}-{c.birthday_day:02d}"
+        return f"{c.birthday_year:04d}-{md}" if c.birthday_year else md
+
+    def clean_emails(self) -> list[str]:
+        addresses = [a.lower() for a in split_values(self.cleaned_data["emails"])]
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    "%(value)s is not a valid e-mail address.", params={"value": address}
+                ) from None
+        return addresses
+
+    def clean_phones(self) -> list[str]:
+        numbers = split_values(self.cleaned_data["phones"])
+        for number in numbers:
+            digits = sum(ch.isdigit() for ch in number)
+            if digits < 3 or any(ch.isalpha() for ch in number):
+                raise forms.ValidationError(
+                    "%(value)s does not look like a phone number.", params={"value": number}
+                )
+        return numbers
+
+    def clean_tag_names(self) -> list[str]:
+        names = split_values(self.cleaned_data["tag_names"])
+        too_long = [n for n in names if len(n) > 50]
+        if too_long:
+            raise forms.ValidationError("A tag can be at most 50 characters long.")
+        return names
+
+    def clean_birthday(self) -> tuple[int | None, int | None, int | None]:
+        text = self.cleaned_data["birthday"].strip()
+        if not text:
+            return (None, None, None)
+        parts = text.split("-")
+        try:
+            if len(parts) == 3:
+                day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+                return (day.year, day.month, day.day)
+            if len(parts) == 2:
+                dt.date(2000, int(parts[0]), int(parts[1]))  # a leap year allows 02-29
+                return (None, int(parts[0]), int(parts[1]))
+        except ValueError:
+            pass
+        raise forms.ValidationError(
+            "Write the birthday as YYYY-MM-DD, or MM-DD without the year (e.g. 04-23)."
+        )
+
+    def clean_cadence_days(self) -> int | None:
+        days = self.cleaned_data["cadence_days"]
+        if days is not None and days > 3650:
+            raise forms.ValidationError("A check-in cadence can be at most 3650 days (ten years).")
+        return days
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        introducer = cleaned.get("introduced_by")
+        if introducer is not None and self.instance.pk and introducer.pk == self.instance.pk:
+            self.add_error("introduced_by", "A contact cannot have introduced themselves.")
+        if not self.errors and not cleaned.get("confirm_duplicate"):
+            self.duplicates = self.find_duplicates(cleaned)
+            if self.duplicates:
+                self.data = self.data.copy()
+                self.data["confirm_duplicate"] = "on"
+                names = ", ".join(c.name for c in self.duplicates[:3])
+                raise forms.ValidationError(
+                    f"You may already have this person: {names} has the same e-mail address or "
+                    "profile URL. Save again to keep both, or open the existing contact."
+                )
+        return cleaned
+
+    def find_duplicates(self, cleaned: dict[str, Any]) -> list[Contact]:
+        match = Q()
+        if cleaned.get("emails"):
+            match |= Q(emails__address__in=cleaned["emails"])
+        for field in PROFILE_URL_FIELDS:
+            if cleaned.get(field):
+                match |= Q(**{f"{field}__iexact": cleaned[field]})
+        if not match:
+            return []
+        others = Contact.objects.owned_by(self.owner).filter(match).distinct()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        return list(others[:5])
+
+
+class InteractionForm(NoFormTagMixin, forms.ModelForm):
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(),
+        error_messages={
+            "required": "Pick at least one contact this interaction was with.",
+            "invalid_choice": "One of the chosen contacts is not in your network.",
+            "invalid_pk_value": "One of the chosen contacts is not in your network.",
+        },
+    )
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "contacts",
+            "occurred_on",
+            "kind",
+            "channel",
+            "initiated_by",
+            "duration_minutes",
+            "quality",
+            "outcome",
+            "outcome_value",
+            "notes",
+            "private",
+        ]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "quality": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }
+        labels = {"duration_minutes": "Minutes", "quality": "Quality (1–5)"}
+        error_messages = {
+            "occurred_on": {"invalid": "Enter the date as YYYY-MM-DD."},
+            "duration_minutes": {"min_value": "The duration cannot be negative."},
+        }
+
+    def __init__(self, *args: Any, owner: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["contacts"].queryset = (
+            Contact.objects.owned_by(owner).active().only("first_name", "last_name", "display_name")
+        )
+        self.fields["occurred_on"].initial = today
+        # Render only the chosen contacts (a network can hold thousands); the picker adds
+        # more by search. Validation still accepts any of the owner's active contacts.
+        self.fields["contacts"].widget = forms.CheckboxSelectMultiple()
+        self.fields["contacts"].widget.choices = self.chosen_contacts(owner)
+        self.fields["quality"].error_messages["min_value"] = "Quality is from 1 to 5."
+        self.fields["quality"].error_messages["max_value"] = "Quality is from 1 to 5."
+
+    def chosen_contacts(self, owner: Any) -> list[tuple[int, str]]:
+        if self.is_bound:
+            raw = [v for v in self.data.getlist(self.add_prefix("contacts")) if str(v).isdigit()]
+        elif self.instance.pk:
+            raw = [c.pk for c in self.instance.contacts.all()]
+        else:
+            raw = self.initial.get("contacts") or []
+        chosen = Contact.objects.owned_by(owner).filter(pk__in=raw)
+        return [(c.pk, c.name) for c in chosen.only("first_name", "last_name", "display_name")]
+
+    def clean_occurred_on(self) -> dt.date:
+        day = self.cleaned_data["occurred_on"]
+        if day > self.today + dt.timedelta(days=1):
+            raise forms.ValidationError("An interaction cannot be in the future.")
+        if day.year < 1900:
+            raise forms.ValidationError("That date is too far in the past.")
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome_value") is not None and not cleaned.get("outcome"):
+            self.add_error("outcome_value", "Pick the outcome this value belongs to.")
+        if cleaned.get("outcome_value") is not None and cleaned["outcome_value"] < 0:
+            self.add_error("outcome_value", "An outcome's value cannot be negative.")
+        return cleaned
+
+
+class ContactFilterForm(forms.Form):
+    """The contact list's search, filters and sort (GET)."""
+
+    SORTS = {
+        "name": ("first_name", "last_name", "pk"),
+        "strength": ("-strength", "first_name", "pk"),
+        "last": ("-last_interaction_on", "first_name", "pk"),
+        "next": ("next_checkin_on", "first_name", "pk"),
+    }
+
+    q = forms.CharField(required=False, label="Search")
+    circle = forms.ChoiceField(required=False, choices=[("", "Any circle"), *Circle.choices])
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any tag")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CheckinStatus.choices])
+    company = forms.CharField(required=False)
+    source = forms.ChoiceField(required=False, choices=[("", "Any source"), *Source.choices])
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("name", "Name"),
+            ("strength", "Strength"),
+            ("last", "Last contact"),
+            ("next", "Next check-in"),
+        ],
+    )
+    archived = forms.BooleanField(required=False, label="Archived")
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("tag", "Add tag"),
+        ("circle", "Move to circle"),
+        ("archive", "Archive"),
+        ("unarchive", "Unarchive"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS, error_messages={"required": "Pick an action."})
+    ids = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(),
+        error_messages={
+            "required": "Select at least one contact.",
+            "invalid_choice": "One of the selected contacts is not in your network.",
+        },
+    )
+    tag_name = forms.CharField(required=False, max_length=50)
+    circle = forms.ChoiceField(required=False, choices=[("", "—"), *Circle.choices])
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = Contact.objects.owned_by(owner)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("action") == "tag" and not cleaned.get("tag_name", "").strip():
+            self.add_error("tag_name", "Name the tag to add.")
+        if cleaned.get("action") == "circle" and not cleaned.get("circle"):
+            self.add_error("circle", "Pick the circle to move them to.")
+        return cleaned

@@ -1,0 +1,108 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contacts.models import Contact, Initiator, Kind
+from contacts.strength import Activity, score, strength_refresh, suggested_circle
+from tests.contacts.factories import TODAY, contact, fresh, log
+
+activities = st.builds(
+    Activity,
+    last_on=st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), TODAY)),
+    first_on=st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), TODAY)),
+    depth=st.floats(0, 10_000),
+    started_by_them=st.integers(0, 500),
+    counted=st.integers(0, 500),
+    average_quality=st.one_of(st.none(), st.floats(1, 5)),
+)
+cadences = st.one_of(st.none(), st.integers(1, 3650))
+
+
+@given(activities, cadences)
+def test_it_is_always_between_0_and_100(activity, cadence):
+    total = score(activity, cadence_days=cadence, met_on=None, today=TODAY).total
+    assert 0 <= total <= 100
+
+
+@given(activities, cadences, st.integers(1, 1000))
+def test_it_never_rises_as_time_passes_without_contact(activity, cadence, days):
+    if activity.last_on is None:
+        return
+    before = score(activity, cadence_days=cadence, met_on=None, today=TODAY)
+    later = score(activity, cadence_days=cadence, met_on=None, today=TODAY + dt.timedelta(days))
+    assert later.parts["recency"] <= before.parts["recency"]
+
+
+@given(st.integers(1, 100), st.integers(0, 100))
+def test_it_is_higher_when_they_reach_out_more(counted, extra):
+    base = Activity(last_on=TODAY, depth=10, counted=counted, started_by_them=0, average_quality=3)
+    more = Activity(
+        last_on=TODAY,
+        depth=10,
+        counted=counted,
+        started_by_them=min(counted, 1 + extra),
+        average_quality=3,
+    )
+    kwargs = {"cadence_days": 30, "met_on": None, "today": TODAY}
+    assert score(more, **kwargs).total >= score(base, **kwargs).total
+    assert score(more, **kwargs).parts["reciprocity"] > 0
+
+
+def test_a_never_contacted_contact_scores_zero():
+    assert score(Activity(), cadence_days=30, met_on=None, today=TODAY).total == 0
+
+
+def test_the_parts_add_up_to_the_total():
+    breakdown = score(
+        Activity(
+            last_on=TODAY,
+            first_on=TODAY - dt.timedelta(days=900),
+            depth=20,
+            counted=8,
+            started_by_them=4,
+            average_quality=4,
+        ),
+        cadence_days=30,
+        met_on=None,
+        today=TODAY,
+    )
+    assert abs(sum(breakdown.points.values()) - breakdown.total) <= 2
+    assert breakdown.points["reciprocity"] == 15
+
+
+@pytest.mark.django_db
+def test_it_rises_with_a_new_high_quality_interaction(alice):
+    dana = contact(alice)
+    log(alice, dana, on=TODAY - dt.timedelta(days=60), quality=2)
+    before = fresh(dana).strength
+    log(alice, dana, on=TODAY, quality=5, kind=Kind.MEETING, initiated_by=Initiator.THEM)
+    assert fresh(dana).strength > before
+
+
+@pytest.mark.django_db
+def test_it_decays_with_time_in_the_nightly_refresh(alice):
+    dana = contact(alice, circle="inner")
+    log(alice, dana, on=TODAY)
+    now = fresh(dana).strength
+    strength_refresh(today=TODAY + dt.timedelta(days=60))
+    assert fresh(dana).strength < now
+
+
+@pytest.mark.django_db
+def test_an_unpinned_contact_moves_to_the_circle_its_strength_suggests(alice):
+    dana = contact(alice, circle="inner", circle_pinned=False)
+    kept = contact(alice, "Kept", circle="inner", circle_pinned=True)
+    strength_refresh(today=TODAY)
+    assert fresh(dana).circle == suggested_circle(0) == "acquaintance"
+    assert fresh(kept).circle == "inner"
+
+
+@pytest.mark.django_db
+def test_the_nightly_refresh_aggregates_in_a_bounded_number_of_queries(
+    alice, django_assert_max_num_queries
+):
+    Contact.objects.bulk_create(Contact(owner=alice, first_name=f"C{i}") for i in range(300))
+    with django_assert_max_num_queries(4):
+        strength_refresh(today=TODAY)
