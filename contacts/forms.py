@@ -4,8 +4,10 @@ import datetime as dt
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.validators import validate_email
+from django.db import models
 from django.db.models import Q
 
 from contacts.models import (
@@ -27,6 +29,13 @@ def split_values(text: str) -> list[str]:
         if part.strip():
             seen.setdefault(part.strip(), None)
     return list(seen)
+
+
+def https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """URLs typed without a scheme are taken as https (Django 6's default, today)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class NoFormTagMixin:
@@ -61,6 +70,7 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
 
     class Meta:
         model = Contact
+        formfield_callback = https_urls
         fields = [
             "first_name",
             "last_name",
@@ -243,6 +253,8 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         # more by search. Validation still accepts any of the owner's active contacts.
         self.fields["contacts"].widget = forms.CheckboxSelectMultiple()
         self.fields["contacts"].widget.choices = self.chosen_contacts(owner)
+        # The template draws the contacts (with the picker); crispy draws the rest.
+        self.helper.layout = Layout(*[name for name in self.fields if name != "contacts"])
         self.fields["quality"].error_messages["min_value"] = "Quality is from 1 to 5."
         self.fields["quality"].error_messages["max_value"] = "Quality is from 1 to 5."
 

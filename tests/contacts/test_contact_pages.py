@@ -1,0 +1,159 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact, Interaction
+from tests.contacts.factories import contact, fresh, log
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "first_name": "Dana",
+    "last_name": "Reyes",
+    "company": "Acme",
+    "circle": "close",
+    "circle_pinned": "on",
+    "emails": "Dana@Acme.example\ndana@home.example",
+    "phones": "+1 555 0100",
+    "tag_names": "fintech, Alumni",
+    "birthday": "04-23",
+    "linkedin_url": "https://www.linkedin.com/in/dana-example",
+}
+
+
+def test_it_creates_a_contact_with_emails_phones_tags_and_birthday(alice_client, alice):
+    response = alice_client.post(reverse("contacts:create"), FORM)
+    dana = Contact.objects.get(owner=alice)
+    assert response.url == reverse("contacts:detail", args=[dana.pk])
+    assert [(e.address, e.is_primary) for e in dana.emails.all()] == [
+        ("dana@acme.example", True),
+        ("dana@home.example", False),
+    ]
+    assert sorted(t.name for t in dana.tags.all()) == ["Alumni", "fintech"]
+    assert (dana.birthday_year, dana.birthday_month, dana.birthday_day) == (None, 4, 23)
+    assert dana.next_checkin_on is not None
+
+
+def test_it_reuses_tags_whatever_their_case(alice_client, alice):
+    alice_client.post(reverse("contacts:create"), FORM)
+    alice_client.post(
+        reverse("contacts:create"),
+        {**FORM, "first_name": "Erin", "emails": "", "linkedin_url": "", "tag_names": "FINTECH"},
+    )
+    assert alice.tags.count() == 2
+
+
+def test_it_warns_of_a_duplicate_email_and_saves_on_confirmation(alice_client, alice):
+    alice_client.post(reverse("contacts:create"), FORM)
+    again = alice_client.post(
+        reverse("contacts:create"), {**FORM, "first_name": "D.", "linkedin_url": ""}
+    )
+    assert "You may already have this person: Dana Reyes" in again.content.decode()
+    assert Contact.objects.count() == 1
+    confirmed = alice_client.post(
+        reverse("contacts:create"),
+        {**FORM, "first_name": "D.", "linkedin_url": "", "confirm_duplicate": "on"},
+    )
+    assert confirmed.status_code == 302
+    assert Contact.objects.count() == 2
+
+
+def test_it_warns_of_a_duplicate_profile_url(alice_client, alice):
+    contact(alice, "Dana", linkedin_url=FORM["linkedin_url"])
+    response = alice_client.post(reverse("contacts:create"), {**FORM, "emails": ""})
+    assert "same e-mail address or profile URL" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"emails": "not-an-email"}, "not-an-email is not a valid e-mail address."),
+        ({"linkedin_url": "linkedin dana"}, "Enter a valid URL."),
+        ({"birthday": "31-31"}, "Write the birthday as YYYY-MM-DD"),
+        ({"met_on": "yesterday"}, "Enter a valid date."),
+        ({"first_name": ""}, "This field is required."),
+        ({"phones": "call me"}, "call me does not look like a phone number."),
+        ({"cadence_days": "-3"}, "Ensure this value is greater than or equal to 0."),
+    ],
+)
+def test_it_explains_bad_input_and_saves_nothing(alice_client, alice, change, message):
+    response = alice_client.post(reverse("contacts:create"), {**FORM, **change})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_it_refuses_an_introducer_from_another_user(alice_client, alice, bob):
+    theirs = contact(bob, "Theirs")
+    response = alice_client.post(reverse("contacts:create"), {**FORM, "introduced_by": theirs.pk})
+    assert "Select a valid choice" in response.content.decode()
+    assert not Contact.objects.filter(owner=alice).exists()
+
+
+def test_a_contact_cannot_introduce_themselves(alice_client, alice):
+    dana = contact(alice, "Dana")
+    response = alice_client.post(
+        reverse("contacts:edit", args=[dana.pk]), {**FORM, "introduced_by": dana.pk}
+    )
+    assert response.status_code == 200
+    assert fresh(dana).introduced_by is None
+
+
+def test_the_contact_page_shows_status_strength_breakdown_timeline_and_introductions(
+    alice_client, alice
+):
+    erin = contact(alice, "Erin")
+    dana = contact(alice, "Dana", circle="inner", introduced_by=erin, private_notes="secret")
+    frank = contact(alice, "Frank", introduced_by=dana)
+    log(alice, dana, erin, on=dt.date.today(), notes="Coffee at the harbour")
+    body = alice_client.get(reverse("contacts:detail", args=[dana.pk])).content.decode()
+    assert "Coffee at the harbour" in body
+    assert "Why " in body
+    assert "recency" in body.lower()
+    assert "Introduced by" in body
+    assert "Erin" in body
+    assert (
+        f'Introduced you to <a href="{reverse("contacts:detail", args=[frank.pk])}">Frank</a>'
+        in body
+    )
+    assert "On track" in body
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_contact_page_runs_the_same_queries_whatever_the_size(
+    alice_client, alice, django_assert_num_queries, count
+):
+    dana = contact(alice, "Dana")
+    others = Contact.objects.bulk_create(
+        Contact(owner=alice, first_name=f"P{i}") for i in range(count)
+    )
+    interactions = Interaction.objects.bulk_create(
+        Interaction(owner=alice, occurred_on=dt.date(2026, 1, 1)) for _ in range(count)
+    )
+    through = Interaction.contacts.through
+    through.objects.bulk_create(
+        [through(interaction=i, contact=dana) for i in interactions]
+        + [through(interaction=i, contact=o) for i, o in zip(interactions, others, strict=True)]
+    )
+    alice_client.get(reverse("contacts:detail", args=[dana.pk]))
+    with django_assert_num_queries(13):
+        alice_client.get(reverse("contacts:detail", args=[dana.pk]))
+
+
+def test_deleting_asks_first_and_says_what_goes(alice_client, alice):
+    dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
+    log(alice, dana)
+    shared = log(alice, dana, erin)
+    page = alice_client.get(reverse("contacts:delete", args=[dana.pk])).content.decode()
+    assert "the 1 interaction logged with Dana alone" in page
+    assert "The 1 interaction shared with other contacts stay with them." in page
+    alice_client.post(reverse("contacts:delete", args=[dana.pk]))
+    assert not Contact.objects.filter(pk=dana.pk).exists()
+    assert list(Interaction.objects.all()) == [shared]
+
+
+def test_the_strength_help_page_explains_the_formula(alice_client):
+    body = alice_client.get(reverse("contacts:strength_help")).content.decode()
+    assert "Recency" in body
+    assert "Reciprocity" in body
