@@ -211,9 +211,9 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
     template = (
         "contacts/_interaction_form.html" if request.htmx else "contacts/interaction_form.html"
     )
-    return render(
-        request, template, {"form": form, "interaction": None, "next": request.GET.get("next", "")}
-    )
+    # Back to where the modal was opened from (htmx says which page that was).
+    back = request.GET.get("next") or (request.htmx.current_url_abs_path if request.htmx else "")
+    return render(request, template, {"form": form, "interaction": None, "next": back or ""})
 
 
 @require_http_methods(["GET", "POST"])

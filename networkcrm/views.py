@@ -22,7 +22,6 @@ from followups.models import Heartbeat
 COMING_SOON = {
     "goals": ("Goals", "Your goal plan: purpose, objectives, priorities and tactics."),
     "kpis": ("KPIs", "Weekly measures of whether your networking works, against your targets."),
-    "map": ("Map", "Your relationship map: who introduced whom, and shared organisations."),
     "import": ("Import", "Bring in contacts from LinkedIn, vCard and CSV files."),
 }
 
