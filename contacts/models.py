@@ -198,11 +198,6 @@ class Contact(models.Model):
             return CheckinStatus.DUE_SOON
         return CheckinStatus.ON_TRACK
 
-    @property
-    def primary_email(self) -> str:
-        emails = [e for e in self.emails.all() if e.is_primary] or list(self.emails.all())
-        return emails[0].address if emails else ""
-
 
 class ContactEmail(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
