@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.core.validators import validate_email
 from django.db import models
@@ -20,6 +20,7 @@ from contacts.models import (
 )
 
 PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
+MORE_FIELDS = ("duration_minutes", "outcome", "outcome_value", "private")
 
 
 def split_values(text: str) -> list[str]:
@@ -253,8 +254,23 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         # more by search. Validation still accepts any of the owner's active contacts.
         self.fields["contacts"].widget = forms.CheckboxSelectMultiple()
         self.fields["contacts"].widget.choices = self.chosen_contacts(owner)
-        # The template draws the contacts (with the picker); crispy draws the rest.
-        self.helper.layout = Layout(*[name for name in self.fields if name != "contacts"])
+        # The template draws the contacts (with the picker); crispy draws the rest, the
+        # fields a quick coffee does not need folded away (open when one has an error).
+        self.helper.layout = Layout(
+            "occurred_on",
+            "kind",
+            "channel",
+            "initiated_by",
+            "quality",
+            "notes",
+            HTML(
+                '<details class="mb-3"{% if form.duration_minutes.errors or form.outcome.errors'
+                " or form.outcome_value.errors or form.instance.pk %} open{% endif %}>"
+                '<summary class="mb-2">Minutes, outcome, private</summary>'
+            ),
+            *MORE_FIELDS,
+            HTML("</details>"),
+        )
         self.fields["quality"].error_messages["min_value"] = "Quality is from 1 to 5."
         self.fields["quality"].error_messages["max_value"] = "Quality is from 1 to 5."
 
@@ -315,6 +331,9 @@ class ContactFilterForm(forms.Form):
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
 
 
 class BulkForm(forms.Form):
