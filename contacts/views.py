@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import local_today
 from contacts import strength
 from contacts.forms import BulkForm, ContactFilterForm, ContactForm, InteractionForm
-from contacts.models import CheckinStatus, Contact, ContactEmail, Interaction, Kind
+from contacts.models import CheckinStatus, Circle, Contact, ContactEmail, Interaction, Kind
 from contacts.scoping import (
     contacts_for,
     get_contact_for,
@@ -27,6 +29,13 @@ from contacts.services import (
 )
 
 PAGE_SIZE = 50
+
+
+class ListRow(NamedTuple):
+    contact: Contact
+    status: str
+    status_label: str
+    circle_label: str
 
 
 def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: ignore[no-untyped-def]
@@ -71,7 +80,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     contacts, sort = filtered_contacts(request, form)
     page = Paginator(contacts.prefetch_related("tags"), PAGE_SIZE).get_page(request.GET.get("page"))
     today = local_today(request.user)
-    rows = [(contact, contact.checkin_status(today)) for contact in page.object_list]
+    # A list of 50 rows: labels and links are worked out once per page, not once per row.
+    circles, statuses = dict(Circle.choices), dict(CheckinStatus.choices)
+    rows = [
+        ListRow(contact, status, str(statuses[status]), str(circles[contact.circle]))
+        for contact in page.object_list
+        for status in [contact.checkin_status(today)]
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -81,6 +96,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "query": query.urlencode(),
         "bulk_form": BulkForm(owner=request.user),
+        "log_url": reverse("contacts:log"),
     }
     template = "contacts/_contact_rows.html" if request.htmx else "contacts/contact_list.html"
     return render(request, template, context)
@@ -110,9 +126,6 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "emails": contact.emails.all(),
         "phones": contact.phones.all(),
         "tags": contact.tags.all(),
-        "log_form": InteractionForm(
-            owner=request.user, today=today, initial={"contacts": [contact.pk]}
-        ),
     }
     return render(request, "contacts/contact_detail.html", context)
 

@@ -18,7 +18,7 @@ def add(owner, count, prefix="Person", **fields):
 
 
 def names(response):
-    return [c.first_name for c, _ in response.context["rows"]]
+    return [row.contact.first_name for row in response.context["rows"]]
 
 
 def test_it_lists_only_the_users_own_contacts(alice_client, alice, bob):

@@ -1,37 +1,196 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Max, Q
 
 from accounts.models import User
+from contacts import demo as demo_module
+from contacts.demo import GIVEN, GIVEN_END, demo_network
 from contacts.management.commands.seed_demo import DEMO_PASSWORD
-from contacts.models import Contact
+from contacts.models import Circle, Contact, ContactEmail, Interaction, Kind, Tag
 
 pytestmark = pytest.mark.django_db
 
+TODAY = dt.date(2026, 3, 2)
 
-def test_it_creates_the_demo_accounts_and_network(capsys):
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo")
+    return User.objects.get(email="demo@example.com")
+
+
+def snapshot():
+    return {
+        "contacts": list(
+            Contact.objects.order_by("pk").values_list(
+                "pk", "first_name", "circle", "strength", "next_checkin_on", "created_at"
+            )
+        ),
+        "interactions": Interaction.objects.count(),
+        "links": Interaction.contacts.through.objects.count(),
+        "tags": Contact.tags.through.objects.count(),
+        "emails": ContactEmail.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def test_it_creates_the_demo_accounts(capsys):
     call_command("seed_demo")
     demo = User.objects.get(email="demo@example.com")
     assert demo.check_password(DEMO_PASSWORD)
     assert demo.profile.timezone == "UTC"
-    assert Contact.objects.filter(owner=demo).count() == 36
     assert User.objects.get(email="coach@example.com").groups.filter(name="Coaches").exists()
     assert User.objects.get(email="admin@example.com").is_superuser
     assert "demo@example.com / networkcrm-demo" in capsys.readouterr().out
 
 
-def test_it_changes_nothing_when_run_again():
+def test_it_gives_the_demo_user_150_contacts_in_every_circle(demo):
+    contacts = Contact.objects.filter(owner=demo)
+    assert contacts.count() == 150
+    assert set(contacts.values_list("circle", flat=True)) == set(Circle.values)
+
+
+def test_it_changes_nothing_when_run_again(demo):
+    before = snapshot()
     call_command("seed_demo")
-    before = list(Contact.objects.order_by("pk").values_list("pk", "first_name", "last_name"))
-    call_command("seed_demo")
-    assert (
-        list(Contact.objects.order_by("pk").values_list("pk", "first_name", "last_name")) == before
-    )
-    assert User.objects.count() == 3
+    assert snapshot() == before
     assert Group.objects.filter(name="Coaches").count() == 1
 
 
-def test_it_spreads_contacts_over_every_circle():
-    call_command("seed_demo")
-    circles = set(Contact.objects.values_list("circle", flat=True))
-    assert circles == {"inner", "close", "active", "extended", "acquaintance"}
+def test_it_invents_the_names():
+    given = {start + end for start in GIVEN for end in GIVEN_END}
+    network = demo_network(today=TODAY)
+    assert all(c.fields["first_name"] in given for c in network.contacts)
+    assert len({c.key for c in network.contacts}) == 150
+
+
+def test_it_builds_the_same_network_for_the_same_day():
+    first, second = demo_network(today=TODAY), demo_network(today=TODAY)
+    assert [c.fields for c in first.contacts] == [c.fields for c in second.contacts]
+    assert [i.fields for i in first.interactions] == [i.fields for i in second.interactions]
+
+
+def test_it_logs_a_year_of_interactions_each_with_a_contact(demo):
+    interactions = Interaction.objects.filter(owner=demo)
+    assert interactions.count() > 500
+    assert not interactions.filter(contacts=None).exists()
+    assert interactions.filter(occurred_on__lt=TODAY - dt.timedelta(days=364)).count() == 0
+    assert interactions.filter(occurred_on__gt=TODAY).count() == 0
+    assert interactions.filter(occurred_on__lt=TODAY - dt.timedelta(days=300)).exists()
+    assert interactions.annotate(n=Count("contacts")).filter(n__gt=1).exists()
+
+
+def test_it_mixes_kinds_channels_initiators_and_outcomes(demo):
+    interactions = Interaction.objects.filter(owner=demo)
+    assert set(interactions.values_list("kind", flat=True)) == set(Kind.values)
+    assert interactions.values("channel").distinct().count() >= 6
+    assert set(interactions.values_list("initiated_by", flat=True)) == {"me", "them"}
+    assert set(interactions.values_list("quality", flat=True)) == {1, 2, 3, 4, 5}
+    assert interactions.filter(duration_minutes__isnull=False).exists()
+    assert interactions.filter(outcome_value__gt=0).exists()
+
+
+def test_it_sees_closer_circles_more_often(demo):
+    per_contact = dict(
+        Contact.objects.filter(owner=demo)
+        .values_list("circle")
+        .annotate(n=Count("interactions") * 1.0 / Count("pk", distinct=True))
+        .values_list("circle", "n")
+    )
+    order = [Circle.INNER, Circle.CLOSE, Circle.ACTIVE, Circle.EXTENDED, Circle.ACQUAINTANCE]
+    rates = [per_contact[circle] for circle in order]
+    assert rates == sorted(rates, reverse=True)
+    assert rates[0] >= 17  # every one to three weeks
+
+
+def test_it_leaves_some_contacts_overdue(demo):
+    overdue = Contact.objects.filter(owner=demo, next_checkin_on__lt=TODAY)
+    assert overdue.filter(circle=Circle.INNER).exists()
+    assert overdue.count() >= 15
+    assert Contact.objects.filter(owner=demo, next_checkin_on__gt=TODAY).count() >= 40
+
+
+def test_it_fills_the_derived_columns(demo):
+    contacts = Contact.objects.filter(owner=demo).annotate(
+        last=Max("interactions__occurred_on", filter=~Q(interactions__kind=Kind.NOTE))
+    )
+    seen = contacts.filter(last__isnull=False)
+    assert seen.exists()
+    assert not seen.filter(strength=0).exists()
+    assert all(c.last_interaction_on == c.last for c in seen)
+    assert (
+        not contacts.filter(archived=False)
+        .exclude(circle=Circle.ACQUAINTANCE)
+        .filter(next_checkin_on=None)
+    )
+
+
+def test_it_adds_emails_tags_and_introductions(demo):
+    contacts = Contact.objects.filter(owner=demo)
+    emails = ContactEmail.objects.filter(contact__owner=demo)
+    assert (
+        emails.filter(is_primary=True).count()
+        == contacts.filter(emails__isnull=False).distinct().count()
+    )
+    assert {"fintech", "climate", "alumni", "hiring", "mentor"} <= set(
+        Tag.objects.filter(owner=demo).values_list("name", flat=True)
+    )
+    assert contacts.filter(tags__isnull=False).distinct().count() >= 50
+    introduced = contacts.filter(introduced_by__isnull=False)
+    assert introduced.count() >= 5
+    assert not introduced.exclude(introduced_by__owner=demo).exists()
+    assert contacts.exclude(company="").values("company").distinct().count() >= 10
+    assert not contacts.filter(met_on=None).exists()
+
+
+def test_it_creates_bench_users_of_the_requested_size(capsys):
+    call_command("seed_demo", users=2, contacts=30, interactions=200)
+    bench = User.objects.filter(email__startswith="bench-user-").order_by("email")
+    assert [u.email for u in bench] == ["bench-user-1@example.com", "bench-user-2@example.com"]
+    for user in bench:
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.profile.timezone == "UTC"
+        assert Contact.objects.filter(owner=user).count() == 30
+        assert Interaction.objects.filter(owner=user).count() == 200
+        assert not Interaction.objects.filter(owner=user, contacts=None).exists()
+        assert not Interaction.objects.filter(owner=user).exclude(contacts__owner=user).exists()
+    assert "bench-user-1@example.com" in capsys.readouterr().out
+
+
+def test_it_fills_the_derived_columns_of_bench_users():
+    call_command("seed_demo", users=1, contacts=40, interactions=400)
+    contacts = Contact.objects.filter(owner__email="bench-user-1@example.com")
+    seen = contacts.filter(interactions__isnull=False).distinct()
+    assert seen.count() > 20
+    assert not seen.filter(Q(strength=0) | Q(last_interaction_on=None)).exists()
+    assert contacts.filter(next_checkin_on__lt=TODAY).exists()
+
+
+def test_it_writes_bench_rows_with_bulk_create_where_there_is_no_copy(monkeypatch):
+    monkeypatch.setattr(demo_module, "copy_available", lambda cursor: False)
+    call_command("seed_demo", users=1, contacts=10, interactions=50)
+    user = User.objects.get(email="bench-user-1@example.com")
+    assert Interaction.objects.filter(owner=user).count() == 50
+    assert Interaction.contacts.through.objects.filter(interaction__owner=user).count() >= 50
+
+
+def test_it_does_not_add_bench_users_twice():
+    call_command("seed_demo", users=1, contacts=5, interactions=20)
+    before = snapshot()
+    call_command("seed_demo", users=1, contacts=5, interactions=20)
+    assert snapshot() == before
+
+
+def test_it_asks_for_users_when_given_a_size():
+    with pytest.raises(CommandError, match="add --users"):
+        call_command("seed_demo", contacts=10)

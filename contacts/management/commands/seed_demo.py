@@ -1,105 +1,103 @@
-"""Loads the demo network. Running it again changes nothing that is already there."""
+"""Loads the demo network and, with --users, bulk data for benchmarks. Running it again
+changes nothing that is already there."""
 
 from __future__ import annotations
 
-import random
+import time
+from typing import Any
 
-from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from accounts.models import Profile, User
-from accounts.services import user_sign_up
-from contacts.models import Circle, Contact
+from contacts.demo import (
+    BENCH_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    Created,
+    bench_users_load,
+    demo_network_load,
+    demo_users_ensure,
+)
 
-DEMO_PASSWORD = "networkcrm-demo"  # noqa: S105 (printed for the demo on purpose)
-DEMO_USERS = {
-    "owner": ("demo@example.com", "Demo Networker"),
-    "coach": ("coach@example.com", "Demo Coach"),
-    "operator": ("admin@example.com", "Demo Operator"),
-}
+__all__ = ["DEMO_PASSWORD", "Command"]
 
-# Invented names, built from syllables so no real person is meant.
-GIVEN = ["Ar", "Bel", "Cor", "Dar", "El", "Fen", "Gal", "Hal", "Is", "Jor", "Kel", "Lin"]
-GIVEN_END = ["a", "en", "is", "o", "an", "ie", "el", "yn"]
-FAMILY = ["Ash", "Brook", "Clay", "Dale", "Fair", "Glen", "Hart", "Lake", "Oak", "Stone"]
-FAMILY_END = ["ford", "ley", "ton", "wick", "field", "more"]
-COMPANIES = [
-    "Brightpath Labs",
-    "Harbor Analytics",
-    "Kestrel Ventures",
-    "Lumen Health",
-    "Northgate Capital",
-    "Quillstone Media",
-    "Riverbend Software",
-    "Tidewater Consulting",
-]
-TITLES = ["Founder", "Engineering Manager", "Product Lead", "Recruiter", "Partner", "Designer"]
-CIRCLE_WEIGHTS = [
-    (Circle.INNER, 3),
-    (Circle.CLOSE, 6),
-    (Circle.ACTIVE, 12),
-    (Circle.EXTENDED, 9),
-    (Circle.ACQUAINTANCE, 6),
-]
-
-
-def demo_contacts(count: int, *, seed: int = 2026) -> list[dict[str, str]]:
-    """The same `count` contacts every time (a seeded generator), with distinct names."""
-    rng = random.Random(seed)
-    circles = [circle for circle, weight in CIRCLE_WEIGHTS for _ in range(weight)]
-    seen: set[tuple[str, str]] = set()
-    rows: list[dict[str, str]] = []
-    while len(rows) < count:
-        first = rng.choice(GIVEN) + rng.choice(GIVEN_END)
-        last = rng.choice(FAMILY) + rng.choice(FAMILY_END)
-        if (first, last) in seen:
-            continue
-        seen.add((first, last))
-        company = rng.choice(COMPANIES)
-        rows.append(
-            {
-                "first_name": first,
-                "last_name": last,
-                "company": company,
-                "title": rng.choice(TITLES),
-                "circle": circles[len(rows) % len(circles)],
-            }
-        )
-    return rows
+BENCH_CONTACTS = 1000
+BENCH_INTERACTIONS = 10_000
 
 
 class Command(BaseCommand):
-    help = "Creates the demo accounts and their network (idempotent)."
+    help = (
+        "Creates the demo accounts and their network (idempotent). With --users N, also "
+        "bench-user-1…N@example.com, each with --contacts contacts and --interactions "
+        "interactions, for benchmarks."
+    )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--contacts", type=int, default=36, help="Contacts for the demo user.")
-
-    @transaction.atomic
-    def handle(self, *args, contacts: int, **options):  # type: ignore[no-untyped-def]
-        owner = self._user(*DEMO_USERS["owner"])
-        coach = self._user(*DEMO_USERS["coach"], staff=True)
-        Group.objects.get_or_create(name="Coaches")[0].user_set.add(coach)
-        self._user(*DEMO_USERS["operator"], staff=True, superuser=True)
-
-        existing = set(Contact.objects.filter(owner=owner).values_list("first_name", "last_name"))
-        missing = [
-            Contact(owner=owner, **row)
-            for row in demo_contacts(contacts)
-            if (row["first_name"], row["last_name"]) not in existing
-        ]
-        Contact.objects.bulk_create(missing)
-
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo network ready ({len(missing)} contacts added).")
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--users", type=int, default=0, help="Extra bench users to create (default none)."
         )
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            help=f"Contacts of each bench user (default {BENCH_CONTACTS:,}).",
+        )
+        parser.add_argument(
+            "--interactions",
+            type=int,
+            help=f"Interactions of each bench user, in all (default {BENCH_INTERACTIONS:,}).",
+        )
+
+    def handle(self, *args: Any, users: int, **options: Any) -> None:
+        contacts, interactions = options["contacts"], options["interactions"]
+        if users <= 0 and (contacts is not None or interactions is not None):
+            raise CommandError("--contacts and --interactions size the bench users: add --users N.")
+        contacts = BENCH_CONTACTS if contacts is None else contacts
+        interactions = BENCH_INTERACTIONS if interactions is None else interactions
+        if users < 0 or contacts < 0 or interactions < 0:
+            raise CommandError("--users, --contacts and --interactions cannot be negative.")
+        if interactions and not contacts:
+            raise CommandError("Interactions need contacts: give --contacts 1 or more.")
+
+        today = timezone.localdate()
+        demo_users = demo_users_ensure()
+        demo = demo_network_load(owner=demo_users["owner"], today=today)
+        self._report(f"Demo network of {DEMO_USERS['owner'][0]}", demo)
+
+        if users:
+            started = time.perf_counter()
+            bench = bench_users_load(
+                users=users,
+                contacts=contacts,
+                interactions=interactions,
+                today=today,
+                progress=self._progress if options["verbosity"] > 1 else None,
+            )
+            self._report(f"Bench users ({users} asked for)", bench)
+            if bench.users:
+                seconds = time.perf_counter() - started
+                steps = ", ".join(f"{step} {s:.1f} s" for step, s in bench.seconds.items())
+                self.stdout.write(f"  built in {seconds:.1f} s ({steps})")
+
+        self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for role, (email, _) in DEMO_USERS.items():
             self.stdout.write(f"  {role:<9} {email} / {DEMO_PASSWORD}")
+        if users:
+            last = BENCH_EMAIL.format(n=users) if users > 1 else ""
+            self.stdout.write(
+                f"  {'bench':<9} {BENCH_EMAIL.format(n=1)}{' … ' + last if last else ''}"
+            )
 
-    def _user(self, email: str, name: str, *, staff: bool = False, superuser: bool = False) -> User:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = user_sign_up(email=email, password=DEMO_PASSWORD, name=name)
-            User.objects.filter(pk=user.pk).update(is_staff=staff, is_superuser=superuser)
-        Profile.objects.get_or_create(user=user)
-        return user
+    def _report(self, what: str, created: Created) -> None:
+        if not (created.users or created.contacts or created.interactions or created.tags):
+            self.stdout.write(f"{what}: already there, nothing added.")
+            return
+        parts = [
+            f"{created.users:,} users" if created.users else "",
+            f"{created.contacts:,} contacts",
+            f"{created.interactions:,} interactions",
+            f"{created.tags:,} tags",
+        ]
+        self.stdout.write(self.style.SUCCESS(f"{what}: added {', '.join(p for p in parts if p)}."))
+
+    def _progress(self, message: str) -> None:
+        self.stdout.write(f"  {message}")

@@ -1,0 +1,1 @@
+"""Speed figures for NetworkCRM, measured and printed: `python -m bench` (bench/README.md)."""
