@@ -29,6 +29,7 @@ from contacts.services import (
 )
 
 PAGE_SIZE = 50
+TIMELINE_SIZE = 25  # the contact page shows the latest; the interaction list has them all
 
 
 class ListRow(NamedTuple):
@@ -120,7 +121,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": contact.checkin_status(today),
         "breakdown": strength.explain(contact, today=today),
         "weights": strength.WEIGHTS,
-        "timeline": timeline[:100],
+        "timeline": timeline[:TIMELINE_SIZE],
+        "timeline_size": TIMELINE_SIZE,
         "timeline_total": timeline.count(),
         "introduced": contacts_for(request.user).filter(introduced_by=contact),
         "emails": contact.emails.all(),
