@@ -157,3 +157,14 @@ def test_the_strength_help_page_explains_the_formula(alice_client):
     body = alice_client.get(reverse("contacts:strength_help")).content.decode()
     assert "Recency" in body
     assert "Reciprocity" in body
+
+
+def test_a_long_timeline_shows_the_latest_and_links_to_the_rest(alice_client, alice):
+    dana = contact(alice, "Dana")
+    for day in range(1, 31):
+        log(alice, dana, on=dt.date(2026, 1, day), today=dt.date(2026, 2, 1), notes=f"note {day}")
+    body = alice_client.get(reverse("contacts:detail", args=[dana.pk])).content.decode()
+    assert "Showing the latest 25 of 30." in body
+    assert "note 30" in body
+    assert "note 5<" not in body
+    assert f"{reverse('contacts:interactions')}?contact={dana.pk}" in body
