@@ -30,7 +30,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Development settings for manage.py run by hand; never overrides the real environment.
+.env:
+	printf '# Local development settings (see .env.example for every variable).\nDEBUG=true\n' > $@
+
+install: $(VENV)/.installed .env
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -19,6 +19,32 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 DATABASE_SCHEMES = frozenset({"postgres", "postgresql", "pgsql", "sqlite"})
 
 
+def read_env_file(path: str | os.PathLike[str]) -> None:
+    """Loads KEY=VALUE lines from a development `.env` file into the environment.
+
+    Variables already set win, so a deployment's real environment is never overridden.
+    Blank lines and lines starting with # are skipped; surrounding quotes are removed.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ImproperlyConfigured(
+                f"Line {number} of {path} must look like NAME=value, not {line!r}."
+            )
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name.strip(), value)
+
+
 class Env:
     """Reads settings from a mapping (the process environment by default)."""
 

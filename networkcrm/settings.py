@@ -13,11 +13,14 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from networkcrm.env import Env
+from networkcrm.env import Env, read_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
+# A development checkout has a .env (`make install` writes one with DEBUG=true);
+# production sets real environment variables, which always win over the file.
+read_env_file(BASE_DIR / ".env")
 env = Env()
 
 DEBUG = env.boolean("DEBUG", False)

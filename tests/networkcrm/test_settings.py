@@ -98,3 +98,34 @@ def test_it_parses_a_postgres_url():
     config = Env({"DATABASE_URL": "postgres://u:p@db:5432/crm"}).database("DATABASE_URL", "")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db", 5432, "crm")
+
+
+def test_a_env_file_fills_in_what_the_environment_does_not_set(tmp_path, monkeypatch):
+    from networkcrm.env import read_env_file
+
+    monkeypatch.setenv("NCRM_SET", "from-environment")
+    monkeypatch.delenv("NCRM_NEW", raising=False)
+    monkeypatch.delenv("NCRM_QUOTED", raising=False)
+    path = tmp_path / ".env"
+    path.write_text('# comment\nNCRM_SET=from-file\nexport NCRM_NEW=1\nNCRM_QUOTED="a b"\n')
+    read_env_file(path)
+    assert os.environ["NCRM_SET"] == "from-environment"
+    assert os.environ["NCRM_NEW"] == "1"
+    assert os.environ["NCRM_QUOTED"] == "a b"
+
+
+def test_a_malformed_env_file_line_is_named(tmp_path):
+    from networkcrm.env import read_env_file
+
+    path = tmp_path / ".env"
+    path.write_text("DEBUG=true\nthis is not a setting\n")
+    with pytest.raises(ImproperlyConfigured, match="Line 2 of .* must look like NAME=value"):
+        read_env_file(path)
+
+
+def test_a_missing_env_file_is_fine(tmp_path):
+    from networkcrm.env import read_env_file
+
+    before = dict(os.environ)
+    read_env_file(tmp_path / "absent")
+    assert dict(os.environ) == before
