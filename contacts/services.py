@@ -88,15 +88,20 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
 
 
+def _check_contacts(*, owner_id: int, contacts: Sequence[Contact]) -> None:
+    """Forms validate this in words; the services refuse it outright for any other caller."""
+    if not contacts:
+        raise ValueError("An interaction needs at least one contact.")
+    if any(contact.owner_id != owner_id for contact in contacts):
+        raise PermissionError("Every contact must belong to the owner.")
+
+
 @transaction.atomic
 def interaction_log(
     *, owner: Any, contacts: Sequence[Contact], today: dt.date, **fields: Any
 ) -> Interaction:
     """Logs one interaction with one or more of the owner's contacts."""
-    if not contacts:
-        raise ValueError("An interaction needs at least one contact.")
-    if any(contact.owner_id != owner.pk for contact in contacts):
-        raise PermissionError("Every contact must belong to the owner.")
+    _check_contacts(owner_id=owner.pk, contacts=contacts)
     interaction = Interaction.objects.create(owner=owner, **fields)
     interaction.contacts.set(contacts)
     _refresh((c.pk for c in contacts), today=today)
@@ -107,10 +112,7 @@ def interaction_log(
 def interaction_update(
     *, interaction: Interaction, contacts: Sequence[Contact], today: dt.date, **fields: Any
 ) -> Interaction:
-    if not contacts:
-        raise ValueError("An interaction needs at least one contact.")
-    if any(contact.owner_id != interaction.owner_id for contact in contacts):
-        raise PermissionError("Every contact must belong to the owner.")
+    _check_contacts(owner_id=interaction.owner_id, contacts=contacts)
     before = set(interaction.contacts.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(interaction, name, value)
