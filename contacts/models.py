@@ -317,7 +317,14 @@ class Interaction(models.Model):
     outcome_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True)
     private = models.BooleanField(default=False, help_text="Never shown to a coach.")
-    # The objective this served arrives with the goals issue (a nullable foreign key).
+    objective = models.ForeignKey(
+        "goals.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+        help_text="The objective this served, if any.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InteractionQuerySet.as_manager()
