@@ -18,7 +18,7 @@ def add(owner, count, prefix="Person", **fields):
 
 
 def names(response):
-    return [row.contact.first_name for row in response.context["rows"]]
+    return [contact.first_name for contact in response.context["page"].object_list]
 
 
 def test_it_lists_only_the_users_own_contacts(alice_client, alice, bob):
@@ -152,3 +152,13 @@ def test_the_dashboard_counts_contacts_by_circle_in_bounded_queries(
         response = alice_client.get(reverse("today"))
     assert dict(response.context["circles"])["Active"] == 40
     assert response.context["total"] == 40
+
+
+def test_rows_escape_names_companies_and_tags(alice_client, alice):
+    dana = contact(alice, "<i>Dana</i>", company="A&B <Co>")
+    dana.tags.add(Tag.objects.create(owner=alice, name='"quoted"'))
+    body = alice_client.get(reverse("contacts:list")).content.decode()
+    assert "&lt;i&gt;Dana&lt;/i&gt;" in body
+    assert "A&amp;B &lt;Co&gt;" in body
+    assert "&quot;quoted&quot;" in body
+    assert "<i>Dana" not in body

@@ -168,3 +168,13 @@ def test_a_long_timeline_shows_the_latest_and_links_to_the_rest(alice_client, al
     assert "note 30" in body
     assert "note 5<" not in body
     assert f"{reverse('contacts:interactions')}?contact={dana.pk}" in body
+
+
+def test_the_timeline_escapes_what_the_user_typed_and_keeps_line_breaks(alice_client, alice):
+    dana = contact(alice, "Dana")
+    erin = contact(alice, "<b>Erin</b>")
+    log(alice, dana, erin, on=dt.date.today(), notes="Line one\r\n<script>x</script>")
+    body = alice_client.get(reverse("contacts:detail", args=[dana.pk])).content.decode()
+    assert "Line one<br>&lt;script&gt;x&lt;/script&gt;" in body
+    assert "with &lt;b&gt;Erin&lt;/b&gt;" in body
+    assert "<script>x" not in body

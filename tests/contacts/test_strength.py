@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contacts.models import Contact, Initiator, Kind
-from contacts.strength import Activity, score, strength_refresh, suggested_circle
+from contacts.strength import Activity, activity_of, score, strength_refresh, suggested_circle
+from contacts.strength import activities as activities_of
 from tests.contacts.factories import TODAY, contact, fresh, log
 
 activities = st.builds(
@@ -106,3 +107,25 @@ def test_the_nightly_refresh_aggregates_in_a_bounded_number_of_queries(
     Contact.objects.bulk_create(Contact(owner=alice, first_name=f"C{i}") for i in range(300))
     with django_assert_max_num_queries(4):
         strength_refresh(today=TODAY)
+
+
+@pytest.mark.django_db
+def test_the_contact_page_figures_match_the_nightly_batch_to_the_last_digit(alice):
+    # activity_of (one contact) and activities (a batch) are two queries for one answer.
+    dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
+    days = [3, 40, 41, 200, 364, 366, 800]
+    for n, days_ago in enumerate(days):
+        log(
+            alice,
+            dana,
+            *([erin] if n % 2 else []),
+            on=TODAY - dt.timedelta(days=days_ago),
+            kind=[Kind.MEETING, Kind.NOTE, Kind.CALL, Kind.SOCIAL][n % 4],
+            initiated_by=[Initiator.ME, Initiator.THEM][n % 3 == 0],
+            quality=1 + n % 5,
+        )
+    batch = activities_of([dana.pk, erin.pk], today=TODAY)
+    assert activity_of(dana.pk, today=TODAY) == batch[dana.pk]
+    assert activity_of(erin.pk, today=TODAY) == batch[erin.pk]
+    assert batch[dana.pk].average_quality == pytest.approx((1 + 3 + 4 + 5) / 4)  # n = 0, 2, 3, 4
+    assert activity_of(contact(alice, "Gus").pk, today=TODAY) == Activity()
