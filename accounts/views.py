@@ -27,7 +27,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             timezone=form.cleaned_data["timezone"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackendWithProfile")
         messages.success(request, "Welcome to NetworkCRM. Your account is ready.")
         return redirect("today")
     return render(request, "accounts/signup.html", {"form": form})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,15 +91,20 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     today = local_today(request.user)
-    timeline = contact.interactions.order_by("-occurred_on", "-pk")
+    # The latest few, each row carrying how many there are in all: one query, not two.
+    latest = list(
+        contact.interactions.annotate(total=Window(Count("pk"))).order_by("-occurred_on", "-pk")[
+            :TIMELINE_SIZE
+        ]
+    )
     context = {
         "contact": contact,
         "status": contact.checkin_status(today),
         "breakdown": strength.explain(contact, today=today),
         "weights": strength.WEIGHTS,
-        "timeline": listing.timeline(list(timeline[:TIMELINE_SIZE]), contact),
+        "timeline": listing.timeline(latest, contact),
         "timeline_size": TIMELINE_SIZE,
-        "timeline_total": timeline.count(),
+        "timeline_total": latest[0].total if latest else 0,
         "introduced": contacts_for(request.user).filter(introduced_by=contact),
         "emails": contact.emails.all(),
         "phones": contact.phones.all(),

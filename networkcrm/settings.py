@@ -177,7 +177,7 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackendWithProfile",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "today"
