@@ -1,0 +1,560 @@
+"""The metric catalog: every number an objective can be measured by, defined once.
+
+A metric is one aggregate expression over one source of rows, the owner's interactions or
+their contacts. The same expressions give the numbers for one user (`for_user`, an
+``aggregate()``) and for every user at once (`for_all_users`, a ``GROUP BY owner``): one query
+per source whatever the number of metrics or users, and the plan page and a weekly rollup
+cannot disagree.
+
+A period is the local dates ``[start, end)`` in each owner's time zone. ``occurred_on`` already
+is a local date; a contact's ``created_at`` (UTC) is converted per row with `LocalDate`.
+
+A snapshot metric is a value as of the period's end rather than a sum over it. It reads the
+contacts' current columns (next check-in, strength), so for a past period it is not history.
+
+When nothing matches, counts, minutes and money are 0; percent shares and average scores are
+None, since a share or an average of nothing is no number at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import NotSupportedError
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Least, NullIf
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.utils import timezone
+
+from accounts.models import User
+from contacts.models import (
+    OFFLINE_CHANNELS,
+    Channel,
+    Circle,
+    Contact,
+    Initiator,
+    Interaction,
+    Kind,
+    Outcome,
+)
+from goals.models import Period
+
+Unit = Literal["count", "percent", "minutes", "money", "score"]
+Source = Literal["interactions", "contacts"]
+Number = Decimal | int | None
+Choices = tuple[tuple[str, str], ...]
+
+CENT = Decimal("0.01")
+SQLITE_LOCAL_DATE = "networkcrm_local_date"
+
+
+def _sqlite_local_date(value: str | None, zone: str | None) -> str | None:
+    """SQLite's `LocalDate`: Django stores datetimes there as naive UTC text."""
+    if value is None or zone is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+class LocalDate(Func):
+    """``LocalDate(datetime, zone)``: the date a UTC datetime falls on in a per-row time zone."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+        raise NotSupportedError("LocalDate needs PostgreSQL or SQLite.")
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((%(expressions)s))::date",
+            arg_joiner=" AT TIME ZONE ",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+        # SQLite knows no time zones, so a Python function converts. Registering it on the
+        # connection about to run the query also covers connections opened before this module
+        # was imported, which a connection_created receiver would miss.
+        connection.ensure_connection()
+        connection.connection.create_function(
+            SQLITE_LOCAL_DATE, 2, _sqlite_local_date, deterministic=True
+        )
+        return super().as_sql(compiler, connection, function=SQLITE_LOCAL_DATE, **extra_context)
+
+
+def _owner_timezone() -> Coalesce:
+    """The owner's time zone, per row; the site's for a user without a profile."""
+    return Coalesce(F("owner__profile__timezone"), Value(settings.TIME_ZONE))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one request of a metric is built for."""
+
+    start: dt.date
+    end: dt.date  # exclusive
+    today: Expression  # the owner's local date at the moment of reading, per row
+    detail: str  # "" when the metric is not narrowed
+    audience: Q  # the source's rows in the audience (interactions: and in the window)
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: Unit
+    source: Source
+    expression: Callable[[Scope], Expression]
+    details: Choices = ()
+    snapshot: bool = False
+    help: str = ""
+
+    @property
+    def empty(self) -> Number:
+        """The value when no row matches."""
+        if self.unit in ("percent", "score"):
+            return None
+        return Decimal("0.00") if self.unit == "money" else 0
+
+    def value(self, raw: Any) -> Number:
+        """The number a query returned, as this metric's unit reads it."""
+        if raw is None:
+            return self.empty
+        if self.unit in ("count", "minutes"):
+            return int(raw)
+        return Decimal(raw).quantize(CENT)
+
+
+class Spec(NamedTuple):
+    """One named request: a catalog metric, narrowed to a detail, for an audience, over the
+    call's period or a `window` of its own (so objectives of a week, a month and a quarter are
+    read by one query)."""
+
+    metric: str
+    detail: str = ""
+    audience: Q | None = None  # a filter on Contact, e.g. `Objective.audience_q()`
+    window: tuple[dt.date, dt.date] | None = None  # [start, end); None: the call's period
+
+
+CATALOG: dict[str, Metric] = {}
+
+
+def register(
+    key: str,
+    label: str,
+    *,
+    unit: Unit,
+    source: Source,
+    details: Choices = (),
+    snapshot: bool = False,
+    help: str = "",
+) -> Callable[[Callable[[Scope], Expression]], Callable[[Scope], Expression]]:
+    """Adds the decorated expression builder to the catalog as the metric `key`."""
+
+    def add(expression: Callable[[Scope], Expression]) -> Callable[[Scope], Expression]:
+        if key in CATALOG:
+            raise ValueError(f"The metric {key!r} is defined twice.")
+        CATALOG[key] = Metric(key, label, unit, source, expression, details, snapshot, help)
+        return expression
+
+    return add
+
+
+# --- Building blocks --------------------------------------------------------------------
+
+KIND_DETAILS: Choices = tuple((k, label) for k, label in Kind.choices if k != Kind.NOTE)
+CHANNEL_DETAILS: Choices = tuple(Channel.choices)
+OUTCOME_DETAILS: Choices = tuple((o, label) for o, label in Outcome.choices if o)
+CIRCLE_DETAILS: Choices = tuple(Circle.choices)
+OFFLINE = sorted(OFFLINE_CHANNELS)
+
+
+def _count(condition: Q) -> Count:
+    return Count("pk", filter=condition or None)
+
+
+def _narrowed(field: str, scope: Scope) -> Q:
+    """The audience, narrowed to the scope's detail as a value of `field` when there is one."""
+    return scope.audience & Q(**{field: scope.detail}) if scope.detail else scope.audience
+
+
+def _share(part: Q, scope: Scope) -> Expression:
+    """`part` as a percentage of the audience's rows: two counts of the same query, NULL
+    (not a division by zero) when there are none."""
+    whole = _count(scope.audience)
+    return Cast(_count(scope.audience & part), FloatField()) * 100 / NullIf(whole, 0)
+
+
+def _added_in(scope: Scope) -> Q:
+    """Contacts added during the period, by the owner's local date."""
+    added_on = LocalDate("created_at", _owner_timezone())
+    return Q(GreaterThanOrEqual(added_on, scope.start), LessThan(added_on, scope.end))
+
+
+# --- The catalog ------------------------------------------------------------------------
+
+
+@register(
+    "new_contacts",
+    "New contacts",
+    unit="count",
+    source="contacts",
+    help="Contacts you added, by the day you added them.",
+)
+def _new_contacts(scope: Scope) -> Expression:
+    return _count(scope.audience & _added_in(scope))
+
+
+@register(
+    "interactions_by_kind",
+    "Interactions",
+    unit="count",
+    source="interactions",
+    details=KIND_DETAILS,
+    help="Interactions you logged, of any kind or of one, such as meetings.",
+)
+def _interactions_by_kind(scope: Scope) -> Expression:
+    return _count(_narrowed("kind", scope))
+
+
+@register(
+    "interactions_by_channel",
+    "Interactions by channel",
+    unit="count",
+    source="interactions",
+    details=CHANNEL_DETAILS,
+    help="Interactions you logged, on any channel or on one, such as LinkedIn.",
+)
+def _interactions_by_channel(scope: Scope) -> Expression:
+    return _count(_narrowed("channel", scope))
+
+
+@register(
+    "meaningful_connections",
+    "Meaningful connections",
+    unit="count",
+    source="interactions",
+    help="Interactions you rated 4 or 5, or that they started.",
+)
+def _meaningful_connections(scope: Scope) -> Expression:
+    return _count(scope.audience & (Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)))
+
+
+@register(
+    "offline_share",
+    "Offline share",
+    unit="percent",
+    source="interactions",
+    help="The share of your interactions in person, by phone or at events.",
+)
+def _offline_share(scope: Scope) -> Expression:
+    return _share(Q(channel__in=OFFLINE), scope)
+
+
+@register(
+    "online_share",
+    "Online share",
+    unit="percent",
+    source="interactions",
+    help="The share of your interactions by video, e-mail or social networks.",
+)
+def _online_share(scope: Scope) -> Expression:
+    return _share(~Q(channel__in=OFFLINE), scope)
+
+
+@register(
+    "introductions_made",
+    "Introductions made",
+    unit="count",
+    source="interactions",
+    help="Introductions you made between people.",
+)
+def _introductions_made(scope: Scope) -> Expression:
+    return _count(scope.audience & Q(kind=Kind.INTRODUCTION))
+
+
+@register(
+    "introductions_received",
+    "Introductions received",
+    unit="count",
+    source="contacts",
+    help="New contacts someone introduced you to.",
+)
+def _introductions_received(scope: Scope) -> Expression:
+    return _count(scope.audience & _added_in(scope) & Q(introduced_by__isnull=False))
+
+
+@register(
+    "help_given",
+    "Help given",
+    unit="count",
+    source="interactions",
+    help="Times you helped someone.",
+)
+def _help_given(scope: Scope) -> Expression:
+    return _count(scope.audience & Q(kind=Kind.HELP_GIVEN))
+
+
+@register(
+    "help_received",
+    "Help received",
+    unit="count",
+    source="interactions",
+    help="Times someone helped you.",
+)
+def _help_received(scope: Scope) -> Expression:
+    return _count(scope.audience & Q(kind=Kind.HELP_RECEIVED))
+
+
+@register(
+    "outcomes",
+    "Outcomes",
+    unit="count",
+    source="interactions",
+    details=OUTCOME_DETAILS,
+    help="Interactions that led somewhere: an opportunity, a referral, a client…",
+)
+def _outcomes(scope: Scope) -> Expression:
+    return _count(_narrowed("outcome", scope) & ~Q(outcome=Outcome.NONE))
+
+
+@register(
+    "outcome_value",
+    "Outcome value",
+    unit="money",
+    source="interactions",
+    details=OUTCOME_DETAILS,
+    help="The value you recorded for your interactions' outcomes.",
+)
+def _outcome_value(scope: Scope) -> Expression:
+    return Sum("outcome_value", filter=_narrowed("outcome", scope) or None)
+
+
+# Follow-ups done on time goes here once follow-ups land (the follow-ups issue): a third
+# source, the owner's follow-ups, counting those done on or before their due date in the period.
+
+
+@register(
+    "minutes_spent",
+    "Time spent",
+    unit="minutes",
+    source="interactions",
+    details=CHANNEL_DETAILS,
+    help="Minutes you spent with people, on any channel or on one.",
+)
+def _minutes_spent(scope: Scope) -> Expression:
+    return Sum("duration_minutes", filter=_narrowed("channel", scope) or None)
+
+
+@register(
+    "contacts_overdue",
+    "Contacts overdue",
+    unit="count",
+    source="contacts",
+    snapshot=True,
+    help="Contacts whose check-in date has passed, at the end of the period or today.",
+)
+def _contacts_overdue(scope: Scope) -> Expression:
+    as_of = Least(Value(scope.end), scope.today)
+    return _count(scope.audience & Q(archived=False, next_checkin_on__lt=as_of))
+
+
+@register(
+    "average_strength",
+    "Average strength",
+    unit="score",
+    source="contacts",
+    snapshot=True,
+    details=CIRCLE_DETAILS,
+    help="The average relationship strength (0–100) of your contacts, or of one circle.",
+)
+def _average_strength(scope: Scope) -> Expression:
+    return Avg("strength", filter=_narrowed("circle", scope) & Q(archived=False))
+
+
+# --- Computing --------------------------------------------------------------------------
+
+
+def _metric(key: str, detail: str) -> Metric:
+    metric = CATALOG.get(key)
+    if metric is None:
+        raise ValueError(f"There is no metric {key!r}.")
+    if detail and detail not in dict(metric.details):
+        raise ValueError(f"{metric.label} cannot be narrowed to {detail!r}.")
+    return metric
+
+
+def _audience(source: Source, audience: Q | None) -> Q:
+    if not audience:
+        return Q()
+    if source == "contacts":
+        return audience
+    # An interaction is in the audience when at least one of its contacts is.
+    linked = Interaction.contacts.through.objects.filter(
+        interaction=OuterRef("pk"), contact__in=Contact.objects.filter(audience)
+    )
+    return Q(Exists(linked))
+
+
+def _rows(source: Source, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    if source == "contacts":
+        return Contact.objects.order_by()
+    # Every interaction metric sums over the period, so the window is one WHERE clause, served
+    # by the (owner, occurred_on) index. Notes are writing about someone, not talking to them
+    # (as in contacts.strength): no metric counts them.
+    return (
+        Interaction.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
+        .exclude(kind=Kind.NOTE)
+        .order_by()
+    )
+
+
+def _expressions(
+    specs: Mapping[str, Spec], start: dt.date, end: dt.date, now: dt.datetime | None
+) -> dict[Source, dict[str, Expression]]:
+    """The aggregate of every spec, by source and then by query alias (a spec's name may not
+    be a valid or free alias)."""
+    today = LocalDate(Value(now or timezone.now()), _owner_timezone())
+    aliases = _aliases(specs)
+    expressions: dict[Source, dict[str, Expression]] = {}
+    for name, (key, detail, audience, window) in specs.items():
+        metric = _metric(key, detail)
+        first, last = window or (start, end)
+        if last < first:
+            raise ValueError("A period cannot end before it starts.")
+        rows = _audience(metric.source, audience)
+        if metric.source == "interactions":
+            # The query reads the union of the specs' windows; each keeps to its own.
+            rows &= Q(occurred_on__gte=first, occurred_on__lt=last)
+        scope = Scope(first, last, today, detail or "", rows)
+        expressions.setdefault(metric.source, {})[aliases[name]] = metric.expression(scope)
+    return expressions
+
+
+def _span(specs: Mapping[str, Spec], start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates every spec's window falls in."""
+    windows = [spec.window or (start, end) for spec in specs.values()] or [(start, end)]
+    return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+def _aliases(specs: Mapping[str, Spec]) -> dict[str, str]:
+    return {name: f"m{index}" for index, name in enumerate(specs)}
+
+
+def _read(specs: Mapping[str, Spec], row: Mapping[str, Any]) -> dict[str, Number]:
+    """The specs' values from a result row; a value the row lacks (no query for its source,
+    no rows for the user) reads as its metric's empty value."""
+    aliases = _aliases(specs)
+    return {
+        name: CATALOG[spec.metric].value(row.get(aliases[name])) for name, spec in specs.items()
+    }
+
+
+def for_user(
+    user: User,
+    start: dt.date,
+    end: dt.date,
+    specs: Mapping[str, Spec],
+    *,
+    now: dt.datetime | None = None,
+) -> dict[str, Number]:
+    """The value of each spec for one user over ``[start, end)``; one query per source.
+
+    `now` is the moment snapshots are read at (default: now); its date in the user's time zone
+    is their today.
+    """
+    row: dict[str, Any] = {}
+    span = _span(specs, start, end)
+    for source, expressions in _expressions(specs, start, end, now).items():
+        row |= _rows(source, *span).filter(owner=user).aggregate(**expressions)
+    return _read(specs, row)
+
+
+def for_all_users(
+    start: dt.date,
+    end: dt.date,
+    specs: Mapping[str, Spec],
+    users: Iterable[User] | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[int, dict[str, Number]]:
+    """The value of each spec for every user (or the given users) over ``[start, end)``, by user
+    id; one grouped query per source, plus one for the user ids when `users` is None.
+
+    A user with no rows gets the empty value of every spec, never a missing key.
+    """
+    expressions = _expressions(specs, start, end, now)
+    ids = (
+        list(User.objects.order_by().values_list("pk", flat=True))
+        if users is None
+        else [user.pk for user in users]
+    )
+    rows: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+    span = _span(specs, start, end)
+    for source, aggregates in expressions.items():
+        queryset = _rows(source, *span)
+        if users is not None:
+            queryset = queryset.filter(owner_id__in=ids)
+        for row in queryset.values("owner_id").annotate(**aggregates):
+            rows.setdefault(row.pop("owner_id"), {}).update(row)
+    return {pk: _read(specs, row) for pk, row in rows.items()}
+
+
+def period_window(
+    period: str,
+    today: dt.date,
+    starts_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+) -> tuple[dt.date, dt.date]:
+    """The local dates ``[start, end)`` of the period containing `today`: its ISO week (Monday
+    to Sunday), month or quarter; for `Period.BY_DATE`, `starts_on` (the objective's, else the
+    plan's start) through `due_on` included."""
+    match period:
+        case Period.WEEK:
+            start = today - dt.timedelta(days=today.weekday())
+            return start, start + dt.timedelta(days=7)
+        case Period.MONTH:
+            return today.replace(day=1), _months_later(today.year, today.month, 1)
+        case Period.QUARTER:
+            first_month = today.month - (today.month - 1) % 3
+            return today.replace(month=first_month, day=1), _months_later(
+                today.year, first_month, 3
+            )
+        case Period.BY_DATE:
+            if starts_on is None or due_on is None:
+                raise ValueError("A period by a date needs a start and a due date.")
+            return starts_on, due_on + dt.timedelta(days=1)
+    raise ValueError(f"There is no period {period!r}.")
+
+
+def _months_later(year: int, month: int, months: int) -> dt.date:
+    """The first day of the month `months` after the given one."""
+    years, index = divmod(month - 1 + months, 12)
+    return dt.date(year + years, index + 1, 1)

@@ -1,0 +1,531 @@
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.services import user_sign_up
+from contacts.models import Channel, Circle, Contact, Initiator, Interaction, Kind, Outcome, Tag
+from goals.metrics import CATALOG, Spec, _sqlite_local_date, for_all_users, for_user, period_window
+from goals.models import GoalPlan, Objective, Period
+from tests.conftest import PASSWORD
+from tests.contacts.factories import contact, log
+
+pytestmark = pytest.mark.django_db
+
+# June 2026 in local dates; `NOW` is Saturday 20 June, midday in Paris.
+START, END = dt.date(2026, 6, 1), dt.date(2026, 7, 1)
+NOW = dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC)
+ADDED = dt.datetime(2026, 6, 10, 12, tzinfo=dt.UTC)
+
+
+def value(user: Any, key: str, detail: str = "", audience: Q | None = None, **window: Any):
+    """One metric for one user, over June unless told otherwise."""
+    start, end = window.get("start", START), window.get("end", END)
+    specs = {"it": Spec(key, detail, audience)}
+    return for_user(user, start, end, specs, now=window.get("now", NOW))["it"]
+
+
+def person(owner: Any, name: str = "Dana", *, added: dt.datetime = ADDED, **fields: Any) -> Contact:
+    """A contact added at `added` (created_at is auto_now_add, so it is set afterwards)."""
+    made = contact(owner, name, **fields)
+    Contact.objects.filter(pk=made.pk).update(created_at=added)
+    return made
+
+
+@pytest.fixture
+def dave(db):
+    return user_sign_up(
+        email="dave@example.com", password=PASSWORD, name="Dave", timezone="Pacific/Auckland"
+    )
+
+
+# --- Contacts ---------------------------------------------------------------------------
+
+
+def test_it_counts_new_contacts_by_the_owners_local_date(alice):
+    # Paris is UTC+2 in summer.
+    person(alice, "First", added=dt.datetime(2026, 5, 31, 22, 30, tzinfo=dt.UTC))  # 1 June
+    person(alice, "May", added=dt.datetime(2026, 5, 31, 21, 30, tzinfo=dt.UTC))  # 31 May
+    person(alice, "July", added=dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC))  # 1 July
+    assert value(alice, "new_contacts") == 1
+
+
+def test_it_puts_a_sunday_night_contact_in_that_iso_week_in_auckland(dave):
+    # Auckland is UTC+12 in June: both moments fall on Sunday 21 June in UTC.
+    person(dave, "Sunday", added=dt.datetime(2026, 6, 21, 11, 30, tzinfo=dt.UTC))  # Sun 23:30
+    person(dave, "Monday", added=dt.datetime(2026, 6, 21, 12, 30, tzinfo=dt.UTC))  # Mon 00:30
+    specs = {"new": Spec("new_contacts")}
+    this_week = period_window(Period.WEEK, dt.date(2026, 6, 21))
+    next_week = period_window(Period.WEEK, dt.date(2026, 6, 22))
+    assert this_week == (dt.date(2026, 6, 15), dt.date(2026, 6, 22))
+    assert for_user(dave, *this_week, specs, now=NOW) == {"new": 1}
+    assert for_user(dave, *next_week, specs, now=NOW) == {"new": 1}
+    assert for_all_users(*this_week, specs, now=NOW)[dave.pk] == {"new": 1}
+
+
+def test_it_counts_new_contacts_someone_introduced(alice):
+    introducer = person(alice, "Ines", added=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    person(alice, "Ivan", introduced_by=introducer)
+    person(alice, "Olga")
+    person(alice, "Old", introduced_by=introducer, added=dt.datetime(2026, 5, 2, tzinfo=dt.UTC))
+    assert value(alice, "introductions_received") == 1
+
+
+def overdue_contacts(owner: Any) -> None:
+    person(owner, "Due 10 June", next_checkin_on=dt.date(2026, 6, 10))
+    person(owner, "Due 25 June", next_checkin_on=dt.date(2026, 6, 25))
+    person(owner, "No cadence")
+    person(owner, "Archived", archived=True, next_checkin_on=dt.date(2026, 6, 1))
+
+
+def test_it_counts_contacts_overdue_as_of_today_during_the_period(alice):
+    overdue_contacts(alice)
+    assert value(alice, "contacts_overdue") == 1
+
+
+def test_it_counts_contacts_overdue_as_of_the_end_of_a_past_period(alice):
+    overdue_contacts(alice)
+    assert value(alice, "contacts_overdue", now=dt.datetime(2026, 7, 15, tzinfo=dt.UTC)) == 2
+    may = {"start": dt.date(2026, 5, 1), "end": dt.date(2026, 6, 1)}
+    assert value(alice, "contacts_overdue", **may) == 0
+
+
+def test_it_reads_today_in_the_owners_time_zone(alice):
+    overdue_contacts(alice)
+    # 22:30 UTC on 24 June is already 25 June in Paris; a day later it is 26 June there.
+    assert (
+        value(alice, "contacts_overdue", now=dt.datetime(2026, 6, 24, 22, 30, tzinfo=dt.UTC)) == 1
+    )
+    assert (
+        value(alice, "contacts_overdue", now=dt.datetime(2026, 6, 25, 22, 30, tzinfo=dt.UTC)) == 2
+    )
+
+
+def test_it_reads_snapshots_at_the_current_time_by_default(alice):
+    overdue_contacts(alice)
+    specs = {"overdue": Spec("contacts_overdue")}
+    with time_machine.travel(dt.datetime(2026, 6, 26, 10, tzinfo=dt.UTC), tick=False):
+        assert for_user(alice, START, END, specs) == {"overdue": 2}
+
+
+def test_it_averages_the_strength_of_current_contacts(alice):
+    person(alice, "Inner", circle=Circle.INNER, strength=80)
+    person(alice, "Active", circle=Circle.ACTIVE, strength=40)
+    person(alice, "Also active", circle=Circle.ACTIVE, strength=30)
+    person(alice, "Archived", circle=Circle.INNER, strength=100, archived=True)
+    assert value(alice, "average_strength") == Decimal("50.00")
+    assert value(alice, "average_strength", Circle.ACTIVE) == Decimal("35.00")
+    assert value(alice, "average_strength", Circle.CLOSE) is None
+
+
+# --- Interactions -----------------------------------------------------------------------
+
+
+def test_it_counts_interactions_of_a_kind_or_on_a_channel(alice):
+    dana = contact(alice)
+    log(alice, dana, kind=Kind.MEETING, channel=Channel.IN_PERSON)
+    log(alice, dana, kind=Kind.CALL, channel=Channel.PHONE)
+    log(alice, dana, kind=Kind.CALL, channel=Channel.VIDEO)
+    log(alice, dana, kind=Kind.MEETING, on=dt.date(2026, 5, 31))
+    log(alice, dana, kind=Kind.MEETING, on=dt.date(2026, 7, 1))
+    assert value(alice, "interactions_by_kind") == 3
+    assert value(alice, "interactions_by_kind", Kind.CALL) == 2
+    assert value(alice, "interactions_by_channel") == 3
+    assert value(alice, "interactions_by_channel", Channel.PHONE) == 1
+
+
+def test_it_leaves_notes_out(alice):
+    dana = contact(alice)
+    log(alice, dana, kind=Kind.NOTE, channel=Channel.IN_PERSON, duration_minutes=10)
+    assert value(alice, "interactions_by_kind") == 0
+    assert value(alice, "offline_share") is None
+    assert value(alice, "minutes_spent") == 0
+
+
+def test_it_counts_meaningful_connections(alice):
+    dana = contact(alice)
+    log(alice, dana, quality=5, initiated_by=Initiator.ME)
+    log(alice, dana, quality=4, initiated_by=Initiator.ME)
+    log(alice, dana, quality=2, initiated_by=Initiator.THEM)
+    log(alice, dana, quality=3, initiated_by=Initiator.ME)
+    assert value(alice, "meaningful_connections") == 3
+
+
+def test_it_shares_interactions_between_offline_and_online(alice):
+    dana = contact(alice)
+    log(alice, dana, channel=Channel.IN_PERSON)
+    log(alice, dana, channel=Channel.PHONE)
+    log(alice, dana, channel=Channel.LINKEDIN)
+    assert value(alice, "offline_share") == Decimal("66.67")
+    assert value(alice, "online_share") == Decimal("33.33")
+
+
+def test_it_has_no_share_without_interactions(alice):
+    assert value(alice, "offline_share") is None
+    assert value(alice, "online_share") is None
+
+
+def test_it_counts_introductions_and_help(alice):
+    dana = contact(alice)
+    log(alice, dana, kind=Kind.INTRODUCTION)
+    log(alice, dana, kind=Kind.INTRODUCTION)
+    log(alice, dana, kind=Kind.HELP_GIVEN)
+    log(alice, dana, kind=Kind.HELP_RECEIVED)
+    log(alice, dana, kind=Kind.HELP_RECEIVED)
+    log(alice, dana, kind=Kind.HELP_RECEIVED)
+    assert value(alice, "introductions_made") == 2
+    assert value(alice, "help_given") == 1
+    assert value(alice, "help_received") == 3
+
+
+def log_outcomes(owner: Any) -> None:
+    dana = contact(owner)
+    log(owner, dana, outcome=Outcome.OPPORTUNITY, outcome_value=Decimal("100"))
+    log(owner, dana, outcome=Outcome.OPPORTUNITY, outcome_value=Decimal("50.50"))
+    log(owner, dana, outcome=Outcome.CLIENT, outcome_value=Decimal("1000"))
+    log(owner, dana, outcome=Outcome.REFERRAL)
+    log(owner, dana)
+
+
+def test_it_counts_outcomes_but_not_interactions_without_one(alice):
+    log_outcomes(alice)
+    assert value(alice, "outcomes") == 4
+    assert value(alice, "outcomes", Outcome.OPPORTUNITY) == 2
+
+
+def test_it_sums_the_value_of_outcomes(alice):
+    log_outcomes(alice)
+    assert value(alice, "outcome_value") == Decimal("1150.50")
+    assert value(alice, "outcome_value", Outcome.OPPORTUNITY) == Decimal("150.50")
+    assert value(alice, "outcome_value", Outcome.MENTORSHIP) == Decimal("0.00")
+
+
+def test_it_sums_minutes_spent(alice):
+    dana = contact(alice)
+    log(alice, dana, channel=Channel.IN_PERSON, duration_minutes=30)
+    log(alice, dana, channel=Channel.PHONE, duration_minutes=15)
+    log(alice, dana, channel=Channel.LINKEDIN)
+    assert value(alice, "minutes_spent") == 45
+    assert value(alice, "minutes_spent", Channel.PHONE) == 15
+
+
+# --- Audiences --------------------------------------------------------------------------
+
+
+def test_it_narrows_to_an_audience_by_tag(alice):
+    investor = Tag.objects.create(owner=alice, name="Investor")
+    plan = GoalPlan.objects.create(owner=alice, started_on=START)
+    plan.audience_tags.set([investor])
+    tagged, other = person(alice, "Tagged"), person(alice, "Other")
+    tagged.tags.set([investor])
+    log(alice, tagged)
+    log(alice, other)
+    log(alice, tagged, other)
+    assert value(alice, "interactions_by_kind", audience=plan.audience_q()) == 2
+    assert value(alice, "new_contacts", audience=plan.audience_q()) == 1
+
+
+def test_it_narrows_to_an_audience_by_circle(alice):
+    inner = person(alice, "Inner", circle=Circle.INNER)
+    active = person(alice, "Active", circle=Circle.ACTIVE)
+    log(alice, inner, channel=Channel.IN_PERSON)
+    log(alice, active, channel=Channel.EMAIL)
+    audience = Objective(audience_circles=[Circle.INNER]).audience_q()
+    assert value(alice, "offline_share", audience=audience) == Decimal("100.00")
+    assert value(alice, "new_contacts", audience=audience) == 1
+
+
+def test_it_narrows_to_an_audience_by_industry(alice):
+    fintech = person(alice, "Fintech", industry="Fintech")
+    health = person(alice, "Health", industry="Health")
+    log(alice, fintech, duration_minutes=20)
+    log(alice, health, duration_minutes=45)
+    audience = Objective(audience_industry="fintech").audience_q()
+    assert value(alice, "minutes_spent", audience=audience) == 20
+    assert value(alice, "new_contacts", audience=audience) == 1
+
+
+# --- Tenancy and shape ------------------------------------------------------------------
+
+
+def test_it_never_counts_another_users_data(alice, bob):
+    dana = person(alice)
+    log(alice, dana, kind=Kind.HELP_GIVEN, duration_minutes=30)
+    for name in ("Bea", "Ben"):
+        log(bob, person(bob, name), kind=Kind.HELP_GIVEN, duration_minutes=60)
+    Contact.objects.filter(owner=bob).update(next_checkin_on=dt.date(2026, 6, 1))
+    specs = {key: Spec(key) for key in ("help_given", "minutes_spent", "new_contacts")}
+    specs["overdue"] = Spec("contacts_overdue")
+    mine = {"help_given": 1, "minutes_spent": 30, "new_contacts": 1, "overdue": 0}
+    assert for_user(alice, START, END, specs, now=NOW) == mine
+    everyone = for_all_users(START, END, specs, now=NOW)
+    assert everyone[alice.pk] == mine
+    assert everyone[bob.pk] == {
+        "help_given": 2,
+        "minutes_spent": 120,
+        "new_contacts": 2,
+        "overdue": 2,
+    }
+
+
+def test_it_gives_users_without_rows_empty_values(alice, bob):
+    log(alice, person(alice))
+    specs = {key: Spec(key) for key in CATALOG}
+    empty = for_all_users(START, END, specs, users=[alice, bob], now=NOW)[bob.pk]
+    assert empty == {key: metric.empty for key, metric in CATALOG.items()}
+    assert empty["interactions_by_kind"] == 0
+    assert empty["outcome_value"] == Decimal("0.00")
+    assert empty["offline_share"] is None
+    assert empty["average_strength"] is None
+
+
+def test_it_computes_only_the_users_asked_for(alice, bob):
+    log(bob, person(bob))
+    numbers = for_all_users(START, END, {"n": Spec("new_contacts")}, users=[alice], now=NOW)
+    assert numbers == {alice.pk: {"n": 0}}
+
+
+def test_it_refuses_an_unknown_metric_or_detail(alice):
+    with pytest.raises(ValueError, match="no metric"):
+        value(alice, "followers")
+    with pytest.raises(ValueError, match="cannot be narrowed"):
+        value(alice, "interactions_by_kind", Channel.PHONE)
+    with pytest.raises(ValueError, match="cannot be narrowed"):
+        value(alice, "help_given", Kind.HELP_GIVEN)
+
+
+def test_it_refuses_a_period_that_ends_before_it_starts(alice):
+    with pytest.raises(ValueError, match="end before"):
+        value(alice, "new_contacts", start=END, end=START)
+
+
+def test_every_metric_is_described():
+    for key, metric in CATALOG.items():
+        assert metric.key == key
+        assert metric.label
+        assert metric.help
+        assert metric.unit in ("count", "percent", "minutes", "money", "score")
+        assert metric.source in ("interactions", "contacts")
+        assert Kind.NOTE not in dict(metric.details)
+
+
+def test_it_converts_to_local_dates_the_sqlite_way():
+    assert _sqlite_local_date("2026-06-21 11:30:00", "Pacific/Auckland") == "2026-06-21"
+    assert _sqlite_local_date("2026-06-21 12:30:00.250000", "Pacific/Auckland") == "2026-06-22"
+    assert _sqlite_local_date(None, "UTC") is None
+
+
+# --- Query counts -----------------------------------------------------------------------
+
+ALL_METRICS = {key: Spec(key) for key in CATALOG} | {
+    f"{key} inner": Spec(key, audience=Q(circle=Circle.INNER)) for key in CATALOG
+}
+
+
+def test_it_computes_every_metric_for_one_user_in_one_query_per_source(
+    alice, django_assert_num_queries
+):
+    log(alice, person(alice))
+    with django_assert_num_queries(2):
+        for_user(alice, START, END, ALL_METRICS, now=NOW)
+
+
+def test_it_computes_every_metric_for_all_users_in_a_constant_number_of_queries(db):
+    users = [
+        user_sign_up(email=f"user{n}@example.com", password=PASSWORD, timezone=zone)
+        for n, zone in enumerate(["UTC", "Europe/Paris", "Asia/Tokyo"] * 2)
+    ]
+    for user in users:
+        log(user, person(user), duration_minutes=10)
+    counts = []
+    for some in (users[:2], users):
+        with CaptureQueriesContext(connection) as queries:
+            numbers = for_all_users(START, END, ALL_METRICS, users=some, now=NOW)
+        assert len(numbers) == len(some)
+        counts.append(len(queries))
+    assert counts == [2, 2]
+
+
+# --- for_user and for_all_users agree ---------------------------------------------------
+
+AUDIENCES = {
+    "everyone": None,
+    "close": Q(circle__in=[Circle.INNER, Circle.CLOSE]),
+    "fintech": Q(industry__iexact="fintech"),
+}
+EVERY_SPEC = {
+    f"{key}/{detail}/{audience}": Spec(key, detail, AUDIENCES[audience])
+    for key, metric in CATALOG.items()
+    for detail in ["", *dict(metric.details)]
+    for audience in AUDIENCES
+}
+DAYS = st.integers(-10, 40)
+
+contacts_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "owner": st.integers(0, 2),
+            "added_hours": st.integers(-48, 40 * 24),
+            "circle": st.sampled_from(Circle.values),
+            "industry": st.sampled_from(["", "Fintech", "Health"]),
+            "archived": st.booleans(),
+            "strength": st.integers(0, 100),
+            "checkin_day": st.none() | DAYS,
+            "introduced": st.booleans(),
+        }
+    ),
+    min_size=1,
+    max_size=8,
+)
+interactions_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "with": st.lists(st.integers(0, 7), min_size=1, max_size=2),
+            "day": DAYS,
+            "kind": st.sampled_from(Kind.values),
+            "channel": st.sampled_from(Channel.values),
+            "initiated_by": st.sampled_from(Initiator.values),
+            "quality": st.integers(1, 5),
+            "outcome": st.sampled_from(Outcome.values),
+            "outcome_value": st.none() | st.decimals(0, 10_000, places=2),
+            "duration_minutes": st.none() | st.integers(0, 600),
+        }
+    ),
+    max_size=12,
+)
+
+
+def build(
+    users: list[Any], contact_rows: list[dict[str, Any]], interaction_rows: list[dict[str, Any]]
+) -> None:
+    """Contacts and interactions from drawn rows; strength and check-ins as drawn, not derived."""
+    made = Contact.objects.bulk_create(
+        Contact(
+            owner=users[row["owner"]],
+            first_name=f"C{index}",
+            circle=row["circle"],
+            industry=row["industry"],
+            archived=row["archived"],
+            strength=row["strength"],
+            next_checkin_on=None
+            if row["checkin_day"] is None
+            else START + dt.timedelta(days=row["checkin_day"]),
+        )
+        for index, row in enumerate(contact_rows)
+    )
+    midnight = dt.datetime.combine(START, dt.time(), tzinfo=dt.UTC)
+    for index, (row, one) in enumerate(zip(contact_rows, made, strict=True)):
+        earlier = [c for c in made[:index] if c.owner_id == one.owner_id]
+        Contact.objects.filter(pk=one.pk).update(
+            created_at=midnight + dt.timedelta(hours=row["added_hours"]),
+            introduced_by=earlier[-1] if row["introduced"] and earlier else None,
+        )
+    links = []
+    for row in interaction_rows:
+        first = made[row["with"][0] % len(made)]
+        with_them = {
+            c.pk for i in row["with"] if (c := made[i % len(made)]).owner_id == first.owner_id
+        }
+        fields = {k: v for k, v in row.items() if k not in ("with", "day")}
+        interaction = Interaction.objects.create(
+            owner_id=first.owner_id, occurred_on=START + dt.timedelta(days=row["day"]), **fields
+        )
+        links += [
+            Interaction.contacts.through(interaction=interaction, contact_id=pk) for pk in with_them
+        ]
+    Interaction.contacts.through.objects.bulk_create(links)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    contact_rows=contacts_strategy,
+    interaction_rows=interactions_strategy,
+    start_day=st.integers(-5, 20),
+    length=st.integers(0, 35),
+    now=st.datetimes(dt.datetime(2026, 5, 20), dt.datetime(2026, 7, 20), timezones=st.just(dt.UTC)),
+)
+def test_for_user_and_for_all_users_always_agree(
+    alice, bob, dave, contact_rows, interaction_rows, start_day, length, now
+):
+    users = [alice, bob, dave]
+    start = START + dt.timedelta(days=start_day)
+    end = start + dt.timedelta(days=length)
+    with transaction.atomic():
+        build(users, contact_rows, interaction_rows)
+        everyone = for_all_users(start, end, EVERY_SPEC, now=now)
+        for user in users:
+            assert for_user(user, start, end, EVERY_SPEC, now=now) == everyone[user.pk]
+        transaction.set_rollback(True)
+
+
+# --- Periods ----------------------------------------------------------------------------
+
+
+def test_a_week_runs_from_monday_to_sunday():
+    assert period_window(Period.WEEK, dt.date(2026, 6, 15)) == (
+        dt.date(2026, 6, 15),
+        dt.date(2026, 6, 22),
+    )
+    assert period_window(Period.WEEK, dt.date(2027, 1, 2)) == (
+        dt.date(2026, 12, 28),
+        dt.date(2027, 1, 4),
+    )
+
+
+def test_a_month_runs_to_the_first_of_the_next():
+    assert period_window(Period.MONTH, dt.date(2026, 2, 14)) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 3, 1),
+    )
+    assert period_window(Period.MONTH, dt.date(2026, 12, 31)) == (
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 1),
+    )
+
+
+def test_a_quarter_runs_for_three_months():
+    assert period_window(Period.QUARTER, dt.date(2026, 5, 20)) == (
+        dt.date(2026, 4, 1),
+        dt.date(2026, 7, 1),
+    )
+    assert period_window(Period.QUARTER, dt.date(2026, 10, 1)) == (
+        dt.date(2026, 10, 1),
+        dt.date(2027, 1, 1),
+    )
+
+
+def test_a_period_by_a_date_includes_the_due_date():
+    window = period_window(
+        Period.BY_DATE, dt.date(2026, 6, 15), dt.date(2026, 3, 1), dt.date(2026, 9, 30)
+    )
+    assert window == (dt.date(2026, 3, 1), dt.date(2026, 10, 1))
+
+
+def test_a_period_by_a_date_needs_both_dates():
+    with pytest.raises(ValueError, match="needs a start"):
+        period_window(Period.BY_DATE, dt.date(2026, 6, 15), due_on=dt.date(2026, 9, 30))
+
+
+def test_each_spec_can_read_its_own_window_in_the_same_query(alice, django_assert_num_queries):
+    dana = contact(alice, "Dana")
+    for day in (dt.date(2026, 6, 2), dt.date(2026, 6, 16), dt.date(2026, 6, 17)):
+        log(alice, dana, on=day, today=day)
+    week = period_window(Period.WEEK, dt.date(2026, 6, 17))
+    specs = {
+        "week": Spec("interactions_by_kind", window=week),
+        "month": Spec("interactions_by_kind"),
+        "quarter": Spec("minutes_spent", window=period_window(Period.QUARTER, START)),
+    }
+    with django_assert_num_queries(1):
+        got = for_user(alice, START, END, specs, now=NOW)
+    assert got == {"week": 2, "month": 3, "quarter": 0}
+    assert for_all_users(START, END, specs, now=NOW)[alice.pk] == got
