@@ -135,6 +135,13 @@ class Metric:
     details: Choices = ()
     snapshot: bool = False
     help: str = ""
+    lower_is_better: bool = False  # a target is then a ceiling ("at most 3 overdue")
+
+    @property
+    def cumulative(self) -> bool:
+        """Whether it adds up over a period (a count, a sum) rather than being a level (a
+        share, an average, a snapshot): only a cumulative metric has a pace."""
+        return not self.snapshot and self.unit in ("count", "minutes", "money")
 
     @property
     def empty(self) -> Number:
@@ -175,13 +182,16 @@ def register(
     details: Choices = (),
     snapshot: bool = False,
     help: str = "",
+    lower_is_better: bool = False,
 ) -> Callable[[Callable[[Scope], Expression]], Callable[[Scope], Expression]]:
     """Adds the decorated expression builder to the catalog as the metric `key`."""
 
     def add(expression: Callable[[Scope], Expression]) -> Callable[[Scope], Expression]:
         if key in CATALOG:
             raise ValueError(f"The metric {key!r} is defined twice.")
-        CATALOG[key] = Metric(key, label, unit, source, expression, details, snapshot, help)
+        CATALOG[key] = Metric(
+            key, label, unit, source, expression, details, snapshot, help, lower_is_better
+        )
         return expression
 
     return add
@@ -380,6 +390,7 @@ def _minutes_spent(scope: Scope) -> Expression:
     source="contacts",
     snapshot=True,
     help="Contacts whose check-in date has passed, at the end of the period or today.",
+    lower_is_better=True,
 )
 def _contacts_overdue(scope: Scope) -> Expression:
     as_of = Least(Value(scope.end), scope.today)
@@ -478,7 +489,7 @@ def _read(specs: Mapping[str, Spec], row: Mapping[str, Any]) -> dict[str, Number
 
 
 def for_user(
-    user: User,
+    user: User | int,
     start: dt.date,
     end: dt.date,
     specs: Mapping[str, Spec],
