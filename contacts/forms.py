@@ -20,6 +20,8 @@ from contacts.models import (
     Source,
     Tag,
 )
+from goals.models import Objective
+from goals.suggestions import objectives_for_contacts
 
 PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
 MORE_FIELDS = ("duration_minutes", "outcome", "outcome_value", "private")
@@ -233,14 +235,20 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
             "outcome_value",
             "notes",
             "private",
+            "objective",
         ]
         widgets = {
             "occurred_on": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "quality": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
-        labels = {"duration_minutes": "Minutes", "quality": "Quality (1–5)"}
+        labels = {
+            "duration_minutes": "Minutes",
+            "quality": "Quality (1–5)",
+            "objective": "Objective it served",
+        }
         error_messages = {
+            "objective": {"invalid_choice": "Pick one of the objectives of your plan."},
             "occurred_on": {"invalid": "Enter the date as YYYY-MM-DD."},
             "duration_minutes": {"min_value": "The duration cannot be negative."},
         }
@@ -255,7 +263,9 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         # Render only the chosen contacts (a network can hold thousands); the picker adds
         # more by search. Validation still accepts any of the owner's active contacts.
         self.fields["contacts"].widget = forms.CheckboxSelectMultiple()
-        self.fields["contacts"].widget.choices = self.chosen_contacts(owner)
+        chosen = self.chosen_contacts(owner)
+        self.fields["contacts"].widget.choices = chosen
+        has_objectives = self.objective_choices(owner, [pk for pk, _name in chosen])
         # The template draws the contacts (with the picker); crispy draws the rest, the
         # fields a quick coffee does not need folded away (open when one has an error).
         self.helper.layout = Layout(
@@ -265,6 +275,7 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
             "initiated_by",
             "quality",
             "notes",
+            *(["objective"] if has_objectives else []),
             HTML(
                 '<details class="mb-3"{% if form.duration_minutes.errors or form.outcome.errors'
                 " or form.outcome_value.errors or form.instance.pk %} open{% endif %}>"
@@ -285,6 +296,29 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
             raw = self.initial.get("contacts") or []
         chosen = Contact.objects.owned_by(owner).filter(pk__in=raw)
         return [(c.pk, c.name) for c in chosen.only("first_name", "last_name", "display_name")]
+
+    def objective_choices(self, owner: Any, contact_ids: list[int]) -> bool:
+        """Offers the objectives of the owner's active plan, those whose audience or targets
+        include one of the chosen contacts first, as suggestions. Says whether there are any.
+
+        A bound form (a POST) only validates, so it leaves the choices lazy: no query unless
+        the form is drawn again."""
+        field = self.fields["objective"]
+        mine = Q(plan__owner=owner, plan__ended_on__isnull=True)
+        if self.instance.objective_id:
+            mine |= Q(pk=self.instance.objective_id)  # an older plan's objective stays valid
+        field.queryset = Objective.objects.filter(mine).order_by("position", "pk")
+        field.empty_label = "None"
+        if self.is_bound:
+            return True
+        objectives = list(field.queryset.prefetch_related("audience_tags"))
+        suggested = objectives_for_contacts(objectives, contact_ids)
+        first = [(o.pk, o.title) for o in objectives if o.pk in suggested]
+        rest = [(o.pk, o.title) for o in objectives if o.pk not in suggested]
+        field.widget.choices = [("", "None")] + (
+            [("Suggested for these contacts", first), ("Other objectives", rest)] if first else rest
+        )
+        return bool(objectives)
 
     def clean_occurred_on(self) -> dt.date:
         day = self.cleaned_data["occurred_on"]

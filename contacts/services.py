@@ -88,12 +88,14 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
 
 
-def _check_contacts(*, owner_id: int, contacts: Sequence[Contact]) -> None:
+def _check_contacts(*, owner_id: int, contacts: Sequence[Contact], objective: Any = None) -> None:
     """Forms validate this in words; the services refuse it outright for any other caller."""
     if not contacts:
         raise ValueError("An interaction needs at least one contact.")
     if any(contact.owner_id != owner_id for contact in contacts):
         raise PermissionError("Every contact must belong to the owner.")
+    if objective is not None and objective.plan.owner_id != owner_id:
+        raise PermissionError("The objective must be one of the owner's.")
 
 
 @transaction.atomic
@@ -101,7 +103,7 @@ def interaction_log(
     *, owner: Any, contacts: Sequence[Contact], today: dt.date, **fields: Any
 ) -> Interaction:
     """Logs one interaction with one or more of the owner's contacts."""
-    _check_contacts(owner_id=owner.pk, contacts=contacts)
+    _check_contacts(owner_id=owner.pk, contacts=contacts, objective=fields.get("objective"))
     interaction = Interaction.objects.create(owner=owner, **fields)
     interaction.contacts.set(contacts)
     _refresh((c.pk for c in contacts), today=today)
@@ -112,7 +114,9 @@ def interaction_log(
 def interaction_update(
     *, interaction: Interaction, contacts: Sequence[Contact], today: dt.date, **fields: Any
 ) -> Interaction:
-    _check_contacts(owner_id=interaction.owner_id, contacts=contacts)
+    _check_contacts(
+        owner_id=interaction.owner_id, contacts=contacts, objective=fields.get("objective")
+    )
     before = set(interaction.contacts.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(interaction, name, value)
