@@ -81,8 +81,33 @@ class Profile(models.Model):
     digest_hour = models.PositiveSmallIntegerField(
         default=7, help_text="Local hour (0–23) at which the daily digest is sent."
     )
+    digest_enabled = models.BooleanField(
+        "send me the daily digest", default=True, help_text="Who to check in with, each morning."
+    )
+    digest_when_empty = models.BooleanField(
+        "send it on days with nothing due",
+        default=False,
+        help_text="Off: no e-mail on a day when nobody is due.",
+    )
+    # When the daily digest is next due, in UTC: the sweep's whole schedule (followups.digest).
+    next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The secret in the calendar feed's address; a new one revokes the old address.
+    calendar_token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
+        indexes = [
+            # The digest sweep: WHERE digest_enabled AND next_digest_at <= now().
+            models.Index(
+                fields=["next_digest_at"],
+                condition=models.Q(digest_enabled=True),
+                name="profile_digest_due",
+            ),
+            models.Index(
+                fields=["calendar_token"],
+                condition=~models.Q(calendar_token=""),
+                name="profile_calendar_token",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(digest_hour__gte=0, digest_hour__lte=23),

@@ -141,6 +141,8 @@ class Contact(models.Model):
     # Derived from the interaction log by contacts.services; never edited by hand.
     last_interaction_on = models.DateField(null=True, blank=True, editable=False)
     next_checkin_on = models.DateField(null=True, blank=True, editable=False)
+    # "Not before": a snoozed check-in is due no earlier than this (followups' snooze).
+    checkin_snoozed_until = models.DateField(null=True, blank=True, editable=False)
     strength = models.PositiveSmallIntegerField(default=0, editable=False)
     # What the list's search reads: one upper-cased column kept by the database, instead of
     # upper-casing six columns of every contact on every keystroke.

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.lookups import GreaterThan
 
 from contacts.models import (
     DEFAULT_CADENCE_DAYS,
@@ -70,10 +71,16 @@ def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
     Contact.objects.filter(pk__in=ids).update(last_interaction_on=Subquery(last))
     cadence = effective_cadence()
     start = Coalesce(F("last_interaction_on"), Cast("created_at", models.DateField()))
+    due = AddDays(start, cadence)
     return Contact.objects.filter(pk__in=ids).update(
         next_checkin_on=Case(
             When(Q(archived=True), then=Value(None)),
-            default=AddDays(start, cadence),
+            # A snoozed check-in is due no earlier than the end of its snooze.
+            When(
+                GreaterThan(F("checkin_snoozed_until"), due),
+                then=F("checkin_snoozed_until"),
+            ),
+            default=due,
             output_field=models.DateField(),
         )
     )
@@ -106,6 +113,10 @@ def interaction_log(
     _check_contacts(owner_id=owner.pk, contacts=contacts, objective=fields.get("objective"))
     interaction = Interaction.objects.create(owner=owner, **fields)
     interaction.contacts.set(contacts)
+    # A new conversation settles any snoozed check-in: the cadence starts again from it.
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).exclude(
+        checkin_snoozed_until=None
+    ).update(checkin_snoozed_until=None)
     _refresh((c.pk for c in contacts), today=today)
     return interaction
 
