@@ -105,6 +105,16 @@ class SettingsForm(forms.Form):
         help_text="Local time, in your time zone, at which the daily digest e-mail is sent.",
         error_messages={"invalid_choice": "Pick an hour from the list (00:00 to 23:00)."},
     )
+    digest_enabled = forms.BooleanField(
+        label="Send me the daily digest",
+        required=False,
+        help_text="Each morning, who to check in with and which follow-ups are due.",
+    )
+    digest_when_empty = forms.BooleanField(
+        label="Send it on days with nothing due too",
+        required=False,
+        help_text="Off: no e-mail on a day when nobody is due.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,10 +16,27 @@ def user_sign_up(*, email: str, password: str, name: str = "", timezone: str = "
 
 
 @transaction.atomic
-def profile_update(*, user: User, name: str, timezone: str, digest_hour: int) -> Profile:
+def profile_update(
+    *,
+    user: User,
+    name: str,
+    timezone: str,
+    digest_hour: int,
+    digest_enabled: bool = True,
+    digest_when_empty: bool = False,
+) -> Profile:
     User.objects.filter(pk=user.pk).update(name=name)
     user.name = name
-    profile, _ = Profile.objects.update_or_create(
-        user=user, defaults={"timezone": timezone, "digest_hour": digest_hour}
-    )
+    fields = {
+        "timezone": timezone,
+        "digest_hour": digest_hour,
+        "digest_enabled": digest_enabled,
+        "digest_when_empty": digest_when_empty,
+    }
+    before = Profile.objects.filter(user=user).values(*fields).first()
+    if before != fields:
+        # The digest's time follows: the next sweep sets it from the new hour, zone or choice.
+        # (A day already sent is never sent again: deliveries are one per user and date.)
+        fields["next_digest_at"] = None
+    profile, _ = Profile.objects.update_or_create(user=user, defaults=fields)
     return profile

@@ -3,6 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
+from followups import digest
 from followups.services import heartbeat_record
 
 
@@ -16,3 +17,23 @@ from followups.services import heartbeat_record
 )
 def heartbeat(self) -> None:  # type: ignore[no-untyped-def]
     heartbeat_record(name="heartbeat", hostname=self.request.hostname or "")
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=50,
+    time_limit=55,
+)
+def digest_sweep() -> dict[str, int]:
+    """Beat rings every minute; the database says who is due (followups/digest.py)."""
+    result = digest.digest_sweep()
+    return {"claimed": result.claimed, "skipped": result.skipped, "requeued": result.requeued}
+
+
+# No autoretry and no countdown: a send that fails for now goes back to the database, and the
+# sweep queues it again when its time comes. The lease (DIGEST_LEASE_SECONDS) outlasts the limit.
+@shared_task(soft_time_limit=60, time_limit=90)
+def digest_send(delivery_id: int) -> str:
+    return digest.digest_send(delivery_id)

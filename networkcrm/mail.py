@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
+from django.template.loader import render_to_string
 
 
 class FileAndConsoleBackend(FileBackend):
@@ -26,3 +29,48 @@ class FileAndConsoleBackend(FileBackend):
         sys.stdout.write(message.body if isinstance(message.body, str) else "")
         sys.stdout.write("\n--- end of e-mail ---\n")
         sys.stdout.flush()
+
+
+def templated_email(
+    name: str,
+    context: dict[str, Any],
+    *,
+    to: list[str],
+    headers: dict[str, str] | None = None,
+    connection: Any = None,
+) -> EmailMultiAlternatives:
+    """An e-mail from the template triplet ``templates/emails/<name>-subject.txt``,
+    ``-body.txt`` and ``-body.html``: one context, a plain-text and an HTML part."""
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}-body.txt", context),
+        to=to,
+        headers=headers or {},
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
+    return message
+
+
+_connection: Any = None
+
+
+def shared_connection() -> Any:
+    """This process's open connection to the mail server, reused across messages: a worker
+    sending thousands of digests should not greet the server for each one."""
+    global _connection
+    if _connection is None:
+        _connection = get_connection()
+        _connection.open()
+    return _connection
+
+
+def shared_connection_reset() -> None:
+    """Forgets the shared connection after an error: the next message opens a fresh one."""
+    global _connection
+    if _connection is not None:
+        # It is being thrown away, broken or not.
+        with contextlib.suppress(Exception):
+            _connection.close()
+    _connection = None

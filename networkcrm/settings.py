@@ -8,6 +8,7 @@ with a sentence naming the variable (see `networkcrm.env`).
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
@@ -163,7 +164,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 6 * 3600},
     },
+    # The digest's doorbell: the sweep finds due users in the database (followups/digest.py).
+    "digest-sweep": {
+        "task": "followups.tasks.digest_sweep",
+        "schedule": float(env.integer("DIGEST_SWEEP_INTERVAL", 60, minimum=1)),
+        "options": {"expires": 55},
+    },
 }
+
+# The daily digest (followups/digest.py). A claimed delivery belongs to one worker for the
+# lease, then the sweep queues it again; links in the e-mail expire after DIGEST_LINK_DAYS.
+DIGEST_LEASE_SECONDS = env.integer("DIGEST_LEASE_SECONDS", 600, minimum=5)
+DIGEST_RETRY_PAUSE_SECONDS = env.integer("DIGEST_RETRY_PAUSE_SECONDS", 2, minimum=0)
+DIGEST_LINK_DAYS = env.integer("DIGEST_LINK_DAYS", 7, minimum=1)
+DIGEST_MAX_ITEMS = env.integer("DIGEST_MAX_ITEMS", 25, minimum=1)
+DIGEST_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 CACHES = {
     "default": (
