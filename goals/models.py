@@ -153,6 +153,7 @@ class Objective(Audience):
     )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the version an edit form carries
 
     class Meta:
         ordering = ["position", "pk"]
@@ -239,6 +240,7 @@ class Tactic(models.Model):
         Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="tactics"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # the version an edit form carries
 
     class Meta:
         ordering = ["-active", "position", "pk"]

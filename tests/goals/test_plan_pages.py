@@ -1,0 +1,255 @@
+"""The plan page: purpose, objectives with progress, priorities, tactics, review; history."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from contacts.models import Channel, Tag
+from goals import services
+from goals.models import GoalPlan, Objective, Priority, Tactic
+from goals.starters import BLANK, JOB_SEARCH, Starter
+from tests.contacts.factories import contact, log
+
+pytestmark = pytest.mark.django_db
+
+# Wednesday 10 June 2026 in Paris: day 10 of June, day 3 of the week of 8–14 June.
+TODAY = dt.date(2026, 6, 10)
+NOW = dt.datetime(2026, 6, 10, 10, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def start(owner, starter=JOB_SEARCH, today=dt.date(2026, 6, 1)):
+    return services.plan_start(owner=owner, starter=starter, today=today)
+
+
+def page(client):
+    response = client.get(reverse("goals:plan"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_leads_to_the_guided_setup_without_a_plan(alice_client):
+    html = page(alice_client)
+    assert 'data-testid="goals-empty"' in html
+    assert reverse("goals:setup") in html
+
+
+def test_it_shows_the_purpose_and_its_audience(alice_client, alice):
+    plan = start(alice)
+    plan.audience_tags.add(Tag.objects.create(owner=alice, name="fintech"))
+    GoalPlan.objects.filter(pk=plan.pk).update(audience_circles=["inner"])
+    html = page(alice_client)
+    assert "Hiring managers, recruiters" in html
+    assert "Contacts tagged fintech, in the Inner circle" in html
+
+
+def test_it_lists_priorities_in_order_and_the_not_now_list_apart(alice_client, alice):
+    start(alice)
+    html = page(alice_client)
+    first, second = (p.text for p in JOB_SEARCH.priorities[:2])
+    aside = html.index(">Not now</h3>")
+    assert html.index(first) < html.index(second) < aside
+    assert aside < html.index(JOB_SEARCH.priorities[2].text)
+
+
+# --- Review -----------------------------------------------------------------------------
+
+
+def test_a_new_plan_shows_no_review_banner(alice_client, alice):
+    start(alice)
+    assert 'data-testid="review-banner"' not in page(alice_client)
+
+
+def test_it_asks_for_a_review_a_month_after_the_last(alice_client, alice):
+    plan = start(alice)
+    GoalPlan.objects.filter(pk=plan.pk).update(reviewed_at=NOW - dt.timedelta(days=31))
+    html = page(alice_client)
+    assert 'data-testid="review-banner"' in html
+    assert "It has been 31 days." in html
+
+
+def test_it_asks_for_a_review_of_a_plan_never_reviewed(alice_client, alice):
+    plan = start(alice)
+    GoalPlan.objects.filter(pk=plan.pk).update(reviewed_at=None)
+    assert 'data-testid="review-banner"' in page(alice_client)
+
+
+def test_marking_reviewed_hides_the_banner(alice_client, alice):
+    plan = start(alice)
+    GoalPlan.objects.filter(pk=plan.pk).update(reviewed_at=None)
+    response = alice_client.post(reverse("goals:review"))
+    assert response.url == reverse("goals:plan")
+    plan.refresh_from_db()
+    assert plan.reviewed_at == NOW
+    assert 'data-testid="review-banner"' not in page(alice_client)
+
+
+def test_reviewing_without_a_plan_is_a_404(alice_client):
+    assert alice_client.post(reverse("goals:review")).status_code == 404
+
+
+# --- Priorities by htmx -----------------------------------------------------------------
+
+
+def priority_texts(plan, not_now=False):
+    return [p.text for p in Priority.objects.filter(plan=plan, not_now=not_now)]
+
+
+def test_it_moves_a_priority_and_redraws_the_lists_for_htmx(alice_client, alice):
+    plan = start(alice)
+    second = Priority.objects.filter(plan=plan, not_now=False)[1]
+    response = alice_client.post(
+        reverse("goals:priority_move", args=[second.pk]),
+        {"direction": "up"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.content.decode().startswith('<section id="priorities"')
+    assert priority_texts(plan)[0] == second.text
+
+
+def test_it_moves_a_priority_and_returns_to_the_plan_without_htmx(alice_client, alice):
+    plan = start(alice)
+    first = Priority.objects.filter(plan=plan, not_now=False)[0]
+    response = alice_client.post(
+        reverse("goals:priority_move", args=[first.pk]), {"direction": "down"}
+    )
+    assert response.url == reverse("goals:plan") + "#priorities"
+    assert priority_texts(plan)[1] == first.text
+
+
+def test_a_move_in_no_direction_is_a_bad_request(alice_client, alice):
+    first = Priority.objects.filter(plan=start(alice))[0]
+    response = alice_client.post(
+        reverse("goals:priority_move", args=[first.pk]), {"direction": "x"}
+    )
+    assert response.status_code == 400
+
+
+def test_it_sets_a_priority_aside(alice_client, alice):
+    plan = start(alice)
+    first = Priority.objects.filter(plan=plan, not_now=False)[0]
+    alice_client.post(
+        reverse("goals:priority_not_now", args=[first.pk]), {"not_now": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert priority_texts(plan, not_now=True)[-1] == first.text
+
+
+def test_it_adds_a_priority_from_the_list(alice_client, alice):
+    plan = start(alice, BLANK)
+    response = alice_client.post(
+        reverse("goals:priority_create"),
+        {"text": "Podcasts", "not_now": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Podcasts" in response.content.decode()
+    assert priority_texts(plan, not_now=True) == ["Podcasts"]
+
+
+def test_an_empty_priority_says_so_and_saves_nothing(alice_client, alice):
+    start(alice, BLANK)
+    response = alice_client.post(
+        reverse("goals:priority_create"), {"text": "  "}, HTTP_HX_REQUEST="true"
+    )
+    assert "Write the priority first." in response.content.decode() or (
+        "Write what this priority is" in response.content.decode()
+    )
+    assert not Priority.objects.exists()
+
+
+# --- Bounded queries --------------------------------------------------------------------
+
+# Session and user, the plan with its tags, objectives with their tags and targets,
+# priorities, tactics, one metric query (all these objectives read interactions).
+PLAN_PAGE_QUERIES = 9
+
+
+def plan_of_size(owner, objectives, tactics):
+    plan = start(owner, BLANK)
+    tag = Tag.objects.create(owner=owner, name="fintech")
+    dana = contact(owner)
+    for index in range(objectives):
+        objective = Objective.objects.create(
+            plan=plan,
+            title=f"Objective {index}",
+            metric=["meaningful_connections", "interactions_by_channel"][index % 2],
+            target=6,
+            audience_circles=["inner"] if index % 3 else [],
+        )
+        objective.audience_tags.add(tag)
+        objective.targets.add(dana)
+    for index in range(tactics):
+        Tactic.objects.create(
+            plan=plan,
+            platform=list(Channel)[index % len(Channel)],
+            action=f"Tactic {index}",
+            active=index != 1,
+        )
+    for index in range(3):
+        Priority.objects.create(plan=plan, text=f"Priority {index}", objective=objective)
+    log(owner, dana, on=TODAY, today=TODAY, duration_minutes=30)
+    return plan
+
+
+@pytest.mark.parametrize(("objectives", "tactics"), [(1, 2), (10, 8)])
+def test_the_plan_page_runs_the_same_queries_at_any_size(
+    alice_client, alice, django_assert_num_queries, objectives, tactics
+):
+    plan_of_size(alice, objectives, tactics)
+    page(alice_client)  # warm the session cache
+    with django_assert_num_queries(PLAN_PAGE_QUERIES):
+        html = page(alice_client)
+    assert html.count('data-testid="objective"') == objectives
+    assert html.count('data-testid="tactic"') == tactics
+
+
+# --- History ----------------------------------------------------------------------------
+
+
+def test_it_lists_earlier_plans_with_their_dates(alice_client, alice):
+    start(alice, Starter(key="blank", name="Spring plan", summary=""), today=dt.date(2026, 3, 1))
+    start(alice, today=dt.date(2026, 6, 1))
+    html = alice_client.get(reverse("goals:history")).content.decode()
+    assert "Spring plan" in html
+    assert "2026-03-01 – 2026-06-01" in html
+
+
+def test_it_shows_an_earlier_plan_read_only(alice_client, alice):
+    old = start(alice, today=dt.date(2026, 3, 1))
+    start(alice, BLANK)
+    html = alice_client.get(reverse("goals:plan_detail", args=[old.pk])).content.decode()
+    assert "read-only" in html
+    assert "Have meaningful conversations" in html
+    assert reverse("goals:objective_edit", args=[old.objectives.first().pk]) not in html
+
+
+def test_an_earlier_plans_objective_cannot_be_edited(alice_client, alice):
+    old = start(alice, today=dt.date(2026, 3, 1))
+    start(alice, BLANK)
+    objective = old.objectives.first()
+    assert alice_client.get(reverse("goals:objective_edit", args=[objective.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["priority_move", "priority_not_now", "tactic_active"])
+def test_a_get_of_a_post_only_route_is_not_allowed(alice_client, alice, name):
+    plan = start(alice)
+    pk = (plan.tactics if name.startswith("tactic") else plan.priorities).first().pk
+    assert alice_client.get(reverse(f"goals:{name}", args=[pk])).status_code == 405
+
+
+def test_the_admin_lists_and_opens_goal_plans(admin_client, alice):
+    plan = start(alice)
+    objective = plan.objectives.first()
+    assert admin_client.get(reverse("admin:goals_goalplan_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:goals_goalplan_change", args=[plan.pk])).status_code == 200
+    )
+    page = admin_client.get(reverse("admin:goals_objective_change", args=[objective.pk]))
+    assert '<option value="meaningful_connections" selected>' in page.content.decode()
