@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import LoginForm, SettingsForm, SignUpForm
@@ -71,10 +71,20 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "name": request.user.name,
         "timezone": profile.timezone,
         "digest_hour": profile.digest_hour,
+        "digest_enabled": profile.digest_enabled,
+        "digest_when_empty": profile.digest_when_empty,
     }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form, "profile": profile})
+    calendar_url = ""
+    if profile.calendar_token:
+        path = reverse("followups:calendar", args=[profile.calendar_token])
+        calendar_url = request.build_absolute_uri(path)
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "profile": profile, "calendar_url": calendar_url},
+    )

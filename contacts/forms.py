@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Layout
+from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.validators import validate_email
 from django.db import models
@@ -20,11 +20,13 @@ from contacts.models import (
     Source,
     Tag,
 )
+from followups.forms import FOLLOW_UP_IN, follow_up_date
 from goals.models import Objective
 from goals.suggestions import objectives_for_contacts
 
 PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
 MORE_FIELDS = ("duration_minutes", "outcome", "outcome_value", "private")
+FOLLOW_UP_FIELDS = ("follow_up_in", "follow_up_about")
 
 
 def split_values(text: str) -> list[str]:
@@ -266,6 +268,21 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         chosen = self.chosen_contacts(owner)
         self.fields["contacts"].widget.choices = chosen
         has_objectives = self.objective_choices(owner, [pk for pk, _name in chosen])
+        follow_up = []
+        if not self.instance.pk:  # the quick log can plan the next step; an edit cannot
+            self.fields["follow_up_in"] = forms.ChoiceField(
+                label="Follow up", choices=FOLLOW_UP_IN, required=False
+            )
+            self.fields["follow_up_about"] = forms.CharField(
+                label="About", max_length=200, required=False, initial="Follow up"
+            )
+            follow_up = [
+                Div(
+                    Div("follow_up_in", css_class="col-sm-5"),
+                    Div("follow_up_about", css_class="col-sm-7"),
+                    css_class="row",
+                )
+            ]
         # The template draws the contacts (with the picker); crispy draws the rest, the
         # fields a quick coffee does not need folded away (open when one has an error).
         self.helper.layout = Layout(
@@ -276,6 +293,7 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
             "quality",
             "notes",
             *(["objective"] if has_objectives else []),
+            *follow_up,
             HTML(
                 '<details class="mb-3"{% if form.duration_minutes.errors or form.outcome.errors'
                 " or form.outcome_value.errors or form.instance.pk %} open{% endif %}>"
@@ -319,6 +337,13 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
             [("Suggested for these contacts", first), ("Other objectives", rest)] if first else rest
         )
         return bool(objectives)
+
+    def follow_up(self) -> tuple[dt.date | None, str]:
+        """When to follow up (None: no follow-up) and about what, from a valid form."""
+        if "follow_up_in" not in self.fields:
+            return None, ""
+        about = self.cleaned_data.get("follow_up_about", "").strip() or "Follow up"
+        return follow_up_date(self.cleaned_data.get("follow_up_in", ""), self.today), about
 
     def clean_occurred_on(self) -> dt.date:
         day = self.cleaned_data["occurred_on"]

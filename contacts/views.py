@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
 from contacts import listing, strength
-from contacts.forms import BulkForm, ContactFilterForm, ContactForm, InteractionForm
+from contacts.forms import (
+    FOLLOW_UP_FIELDS,
+    BulkForm,
+    ContactFilterForm,
+    ContactForm,
+    InteractionForm,
+)
 from contacts.models import CheckinStatus, Contact, ContactEmail, Interaction, Kind
 from contacts.scoping import (
     contacts_for,
@@ -22,9 +28,9 @@ from contacts.services import (
     contact_save,
     contacts_bulk_update,
     interaction_delete,
-    interaction_log,
     interaction_update,
 )
+from followups.services import interaction_log_with_followup
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 25  # the contact page shows the latest; the interaction list has them all
@@ -191,11 +197,23 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
         initial["contacts"] = [get_contact_for(request.user, int(contact_id)).pk]
     form = InteractionForm(request.POST or None, owner=request.user, today=today, initial=initial)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "contacts"}
+        skip = ("contacts", *FOLLOW_UP_FIELDS)
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in skip}
         chosen = list(form.cleaned_data["contacts"])
-        interaction_log(owner=request.user, contacts=chosen, today=today, **fields)
+        follow_up_on, follow_up_about = form.follow_up()
+        _interaction, followup = interaction_log_with_followup(
+            owner=request.user,
+            contacts=chosen,
+            today=today,
+            follow_up_on=follow_up_on,
+            follow_up_about=follow_up_about,
+            **fields,
+        )
         names = ", ".join(c.name for c in chosen[:3]) + ("…" if len(chosen) > 3 else "")
-        messages.success(request, f"Logged: {Kind(fields['kind']).label.lower()} with {names}.")
+        said = f"Logged: {Kind(fields['kind']).label.lower()} with {names}."
+        if followup is not None:
+            said += f" Follow up by {followup.due_on:%b} {followup.due_on.day}."
+        messages.success(request, said)
         target = request.POST.get("next") or reverse("contacts:detail", args=[chosen[0].pk])
         if not target.startswith("/") or target.startswith("//"):
             target = reverse("today")

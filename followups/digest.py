@@ -50,6 +50,8 @@ SWEEP_BATCH = 500
 STALE_AFTER = dt.timedelta(hours=12)
 # Attempts in all (in-task retries included) before a transient failure is recorded as failed.
 MAX_ATTEMPTS = 8
+# After the in-task retries, how long the sweep waits before trying again (doubling each time).
+RETRY_BACKOFF = dt.timedelta(minutes=1)
 LINK_SALT = "followups.digest.link"
 UNSUBSCRIBE_SALT = "followups.digest.unsubscribe"
 
@@ -273,7 +275,7 @@ def _retry_later(delivery_id: int, *, error: str, items: int) -> str:
         _finish(delivery_id, status=DeliveryStatus.FAILED, error=error, items=items)
         return Outcome.FAILED
     # Back to the sweep, later each time: 2, 4, 8… minutes.
-    wait = dt.timedelta(seconds=settings.DIGEST_RETRY_PAUSE_SECONDS * 60 * 2**delivery.attempts)
+    wait = RETRY_BACKOFF * 2**delivery.attempts
     _finish(
         delivery_id,
         status=DeliveryStatus.PENDING,

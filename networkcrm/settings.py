@@ -174,7 +174,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # The daily digest (followups/digest.py). A claimed delivery belongs to one worker for the
 # lease, then the sweep queues it again; links in the e-mail expire after DIGEST_LINK_DAYS.
-DIGEST_LEASE_SECONDS = env.integer("DIGEST_LEASE_SECONDS", 600, minimum=5)
+DIGEST_LEASE_SECONDS = env.integer("DIGEST_LEASE_SECONDS", 600, minimum=1)
 DIGEST_RETRY_PAUSE_SECONDS = env.integer("DIGEST_RETRY_PAUSE_SECONDS", 2, minimum=0)
 DIGEST_LINK_DAYS = env.integer("DIGEST_LINK_DAYS", 7, minimum=1)
 DIGEST_MAX_ITEMS = env.integer("DIGEST_MAX_ITEMS", 25, minimum=1)

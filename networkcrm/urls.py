@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.today, name="today"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    path("followups/", include("followups.urls")),
+    path("goals/", include("goals.urls")),
     path("soon/<slug:section>/", views.coming_soon, name="coming_soon"),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),

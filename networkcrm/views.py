@@ -14,9 +14,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
+from accounts.models import local_today
 from contacts.models import Circle
 from contacts.scoping import contacts_for
+from followups.agenda import agenda_for
+from followups.forms import FollowUpForm
 from followups.models import Heartbeat
+from followups.views import snooze_days
 
 # Sections whose issue has not landed yet: a page that says so instead of a dead link.
 COMING_SOON = {
@@ -26,18 +30,32 @@ COMING_SOON = {
 }
 
 
+TODAY_LIMIT = 50  # of each list; the rest are counted, and a link leads to them
+
+
 def today(request: HttpRequest) -> HttpResponse:
-    contacts = contacts_for(request.user).active()
-    by_circle = dict(
-        contacts.order_by().values_list("circle").annotate(n=Count("pk")).values_list("circle", "n")
-    )
-    circles = [(label, by_circle.get(value, 0)) for value, label in Circle.choices]
-    recent = contacts.order_by("-created_at", "-pk")[:5]
-    return render(
-        request,
-        "today.html",
-        {"circles": circles, "total": sum(by_circle.values()), "recent": recent},
-    )
+    day = local_today(request.user)
+    agenda = agenda_for(request.user, today=day, limit=TODAY_LIMIT)
+    # Contacts and, of them, those with something logged, by circle: one GROUP BY.
+    counts = {
+        circle: (n, logged)
+        for circle, n, logged in contacts_for(request.user)
+        .active()
+        .order_by()
+        .values_list("circle")
+        .annotate(n=Count("pk"), logged=Count("last_interaction_on"))
+        .values_list("circle", "n", "logged")
+    }
+    circles = [(label, counts.get(value, (0, 0))[0]) for value, label in Circle.choices]
+    context = {
+        "agenda": agenda,
+        "circles": circles,
+        "total": sum(n for n, _logged in counts.values()),
+        "logged": sum(logged for _n, logged in counts.values()),
+        **snooze_days(day),
+        "followup_form": FollowUpForm(owner=request.user, today=day),
+    }
+    return render(request, "today.html", context)
 
 
 def coming_soon(request: HttpRequest, section: str) -> HttpResponse:

@@ -121,6 +121,7 @@ def start(postgresql, isolated_redis, tmp_path) -> Iterator[Start]:
                 "CELERY_BROKER_URL": isolated_redis,
                 "HEARTBEAT_INTERVAL": "1",
                 "DEBUG": "true",
+                "PYTHONUNBUFFERED": "1",  # its log survives a kill -9
                 **(env or {}),
             },
             stdout=log.open("w"),

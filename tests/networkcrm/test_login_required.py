@@ -16,6 +16,10 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "healthz",
+    # The token in the address is the credential: a calendar app or a mail client has no login.
+    "followups:calendar",
+    "followups:digest_action",
+    "followups:digest_unsubscribe",
 }
 SAMPLE_KWARGS = {"section": "goals", "uidb64": "MQ", "token": "set-password", "pk": 1}
 

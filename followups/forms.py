@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from contacts.models import Contact
+from followups.models import FollowUp
+
+DATE_ERRORS = {"invalid": "Enter the date as YYYY-MM-DD.", "required": "Pick a date."}
+
+
+class FollowUpForm(forms.ModelForm):
+    """Follow up with whom, about what, by when. Contacts are added by search (the quick
+    log's picker), so only the chosen ones are drawn."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Pick at least one contact to follow up with.",
+            "invalid_choice": "One of the chosen contacts is not in your network.",
+            "invalid_pk_value": "One of the chosen contacts is not in your network.",
+        },
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["contacts", "about", "due_on"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "about": forms.TextInput(attrs={"placeholder": "e.g. send the deck we talked about"}),
+        }
+        labels = {"about": "About", "due_on": "By"}
+        error_messages = {
+            "about": {
+                "required": "Say what to follow up about.",
+                "max_length": "Keep it under 200 characters.",
+            },
+            "due_on": DATE_ERRORS,
+        }
+
+    def __init__(self, *args: Any, owner: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        mine = Contact.objects.owned_by(owner)
+        self.fields["contacts"].queryset = mine.only("first_name", "last_name", "display_name")
+        self.fields["due_on"].initial = today + dt.timedelta(days=7)
+        # Draw only the chosen contacts (a network can hold thousands); the picker adds more.
+        if self.is_bound:
+            raw = [v for v in self.data.getlist(self.add_prefix("contacts")) if str(v).isdigit()]
+        elif self.instance.pk:
+            raw = [c.pk for c in self.instance.contacts.all()]
+        else:
+            raw = self.initial.get("contacts") or []
+        chosen = mine.filter(pk__in=raw).only("first_name", "last_name", "display_name")
+        self.fields["contacts"].widget.choices = [(c.pk, c.name) for c in chosen] if raw else []
+
+    def clean_about(self) -> str:
+        about = self.cleaned_data["about"].strip()
+        if not about:
+            raise forms.ValidationError("Say what to follow up about.")
+        return about
+
+    def clean_due_on(self) -> dt.date:
+        day = self.cleaned_data["due_on"]
+        if day.year < 1900 or day > self.today + dt.timedelta(days=3650):
+            raise forms.ValidationError("Pick a date within the next ten years.")
+        return day
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD.", "required": "Pick a day."}
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_until(self) -> dt.date:
+        day = self.cleaned_data["until"]
+        if day <= self.today:
+            raise forms.ValidationError("Pick a day after today to snooze until.")
+        if day > self.today + dt.timedelta(days=3650):
+            raise forms.ValidationError("Pick a day within the next ten years.")
+        return day
+
+
+# The quick log's "follow up in …": days from today, or a month.
+FOLLOW_UP_IN = [
+    ("", "No follow-up"),
+    ("3d", "In 3 days"),
+    ("1w", "In 1 week"),
+    ("2w", "In 2 weeks"),
+    ("1m", "In 1 month"),
+]
+
+
+def follow_up_date(choice: str, today: dt.date) -> dt.date | None:
+    """The date a "follow up in …" choice names; a month on is the same day of next month,
+    or that month's last day."""
+    match choice:
+        case "3d":
+            return today + dt.timedelta(days=3)
+        case "1w":
+            return today + dt.timedelta(days=7)
+        case "2w":
+            return today + dt.timedelta(days=14)
+        case "1m":
+            year, month = today.year + (today.month == 12), today.month % 12 + 1
+            return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return None
