@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from followups.models import DeliveryStatus, DigestDelivery
+from goals.models import GoalPlan
 from networkcrm.mail import shared_connection, shared_connection_reset, templated_email
 
 log = logging.getLogger(__name__)
@@ -323,9 +324,11 @@ def digest_message(delivery: DigestDelivery) -> tuple[Any, int]:
     if agenda.is_empty and not user.profile.digest_when_empty:
         return None, 0
     unsubscribe = unsubscribe_link(user)
+    plan = GoalPlan.objects.active().filter(owner=user).only("reviewed_at").first()
     context = {
         "user": user,
         "agenda": agenda,
+        "plan_review_due": plan is not None and plan.review_due(timezone.now()),
         "day": delivery.local_date,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,

@@ -7,6 +7,8 @@ catalog in `goals.metrics`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from contacts.models import Channel, Circle, Contact, Tag
 
 MAX_TACTIC_MINUTES = 40 * 60  # a tactic's weekly budget: at most 40 hours
+REVIEW_EVERY = dt.timedelta(days=30)  # the monthly "review your priorities and tactics" nudge
 
 
 class Template(models.TextChoices):
@@ -132,6 +135,10 @@ class GoalPlan(Audience):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+    def review_due(self, now: dt.datetime) -> bool:
+        """Whether it is time for the monthly review of priorities and tactics."""
+        return self.reviewed_at is None or now - self.reviewed_at > REVIEW_EVERY
 
 
 class Objective(Audience):

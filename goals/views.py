@@ -47,7 +47,6 @@ from goals.scoping import (
 )
 from goals.starters import STARTERS, ObjectiveDraft, PriorityDraft, Starter, TacticDraft
 
-REVIEW_EVERY = dt.timedelta(days=30)
 SETUP_SESSION_KEY = "goals_setup"
 SETUP_STEPS = {
     "purpose": ("Purpose", 2),
@@ -137,7 +136,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "tactics": [TacticRow(t, times.get(t.pk)) for t in tactics],
         "week": numbers.week,
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
-        "review_due": reviewed is None or now - reviewed > REVIEW_EVERY,
+        "review_due": current.review_due(now),
         "days_since_review": (now - reviewed).days if reviewed else None,
         **priority_lists(current),
     }

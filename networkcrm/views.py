@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
@@ -21,6 +22,7 @@ from followups.agenda import agenda_for
 from followups.forms import FollowUpForm
 from followups.models import Heartbeat
 from followups.views import snooze_days
+from goals.models import GoalPlan
 
 # Sections whose issue has not landed yet: a page that says so instead of a dead link.
 COMING_SOON = {
@@ -47,8 +49,10 @@ def today(request: HttpRequest) -> HttpResponse:
         .values_list("circle", "n", "logged")
     }
     circles = [(label, counts.get(value, (0, 0))[0]) for value, label in Circle.choices]
+    plan = GoalPlan.objects.active().filter(owner=request.user).only("reviewed_at").first()
     context = {
         "agenda": agenda,
+        "plan_review_due": plan is not None and plan.review_due(timezone.now()),
         "circles": circles,
         "total": sum(n for n, _logged in counts.values()),
         "logged": sum(logged for _n, logged in counts.values()),

@@ -65,7 +65,7 @@ def plan(owner: Any) -> GoalPlan:
 
 
 def objective(goal_plan: GoalPlan, title: str = "Land a job", **fields: Any) -> Objective:
-    fields.setdefault("metric", "interactions")
+    fields.setdefault("metric", "interactions_by_kind")
     fields.setdefault("target", 4)
     return Objective.objects.create(plan=goal_plan, title=title, **fields)
 
