@@ -26,7 +26,6 @@ from goals.models import GoalPlan
 
 # Sections whose issue has not landed yet: a page that says so instead of a dead link.
 COMING_SOON = {
-    "goals": ("Goals", "Your goal plan: purpose, objectives, priorities and tactics."),
     "kpis": ("KPIs", "Weekly measures of whether your networking works, against your targets."),
     "import": ("Import", "Bring in contacts from LinkedIn, vCard and CSV files."),
 }

@@ -21,7 +21,7 @@ PUBLIC = {
     "followups:digest_action",
     "followups:digest_unsubscribe",
 }
-SAMPLE_KWARGS = {"section": "goals", "uidb64": "MQ", "token": "set-password", "pk": 1}
+SAMPLE_KWARGS = {"section": "kpis", "uidb64": "MQ", "token": "set-password", "pk": 1}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = ""):
