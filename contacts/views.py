@@ -20,6 +20,7 @@ from contacts.forms import (
 from contacts.models import CheckinStatus, Contact, ContactEmail, Interaction, Kind
 from contacts.scoping import (
     contacts_for,
+    contacts_matching,
     get_contact_for,
     get_interaction_for,
     interactions_for,
@@ -288,19 +289,7 @@ def interaction_list(request: HttpRequest) -> HttpResponse:
 def contact_picker(request: HttpRequest) -> HttpResponse:
     """Up to ten of the user's contacts matching what was typed, as checkboxes to add."""
     query = request.GET.get("q", "").strip()
-    found = Contact.objects.none()
-    if query:
-        found = (
-            contacts_for(request.user)
-            .active()
-            .filter(
-                Q(first_name__icontains=query)
-                | Q(last_name__icontains=query)
-                | Q(display_name__icontains=query)
-                | Q(company__icontains=query)
-            )
-            .order_by("-strength", "first_name")[:10]
-        )
+    found = contacts_matching(request.user, query)
     return render(request, "contacts/_picker.html", {"found": found, "query": query})
 
 

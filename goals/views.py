@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
 from contacts.models import Contact
-from contacts.scoping import contacts_for
+from contacts.scoping import contacts_matching
 from goals import services
 from goals.forms import (
     ObjectiveForm,
@@ -402,20 +402,7 @@ def priority_not_now(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_picker(request: HttpRequest) -> HttpResponse:
     """Up to ten of the user's contacts matching what was typed, as target checkboxes."""
     query = request.GET.get("q", "").strip()
-    found = Contact.objects.none()
-    if query:
-        found = (
-            contacts_for(request.user)
-            .active()
-            .filter(
-                Q(first_name__icontains=query)
-                | Q(last_name__icontains=query)
-                | Q(display_name__icontains=query)
-                | Q(company__icontains=query)
-            )
-            .only(*TARGET_NAMES, "company")
-            .order_by("-strength", "first_name")[:10]
-        )
+    found = contacts_matching(request.user, query).only(*TARGET_NAMES, "company")
     return render(request, "goals/_contact_picker.html", {"found": found, "query": query})
 
 

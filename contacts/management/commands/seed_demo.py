@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from accounts.models import User
 from contacts.demo import (
     BENCH_EMAIL,
     DEMO_PASSWORD,
@@ -18,6 +19,7 @@ from contacts.demo import (
     demo_network_load,
     demo_users_ensure,
 )
+from goals.demo import BENCH_OBJECTIVES, bench_plan_load, demo_plan_load
 
 __all__ = ["DEMO_PASSWORD", "Command"]
 
@@ -62,6 +64,12 @@ class Command(BaseCommand):
         demo_users = demo_users_ensure()
         demo = demo_network_load(owner=demo_users["owner"], today=today)
         self._report(f"Demo network of {DEMO_USERS['owner'][0]}", demo)
+        plan = demo_plan_load(owner=demo_users["owner"], today=today)
+        self.stdout.write(
+            self.style.SUCCESS(f"Goal plan of {DEMO_USERS['owner'][0]}: started ({plan.name}).")
+            if plan
+            else f"Goal plan of {DEMO_USERS['owner'][0]}: already there, nothing added."
+        )
 
         if users:
             started = time.perf_counter()
@@ -77,6 +85,16 @@ class Command(BaseCommand):
                 seconds = time.perf_counter() - started
                 steps = ", ".join(f"{step} {s:.1f} s" for step, s in bench.seconds.items())
                 self.stdout.write(f"  built in {seconds:.1f} s ({steps})")
+            emails = [BENCH_EMAIL.format(n=n) for n in range(1, users + 1)]
+            plans = bench_plan_load(owners=User.objects.filter(email__in=emails), today=today)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Goal plans of the bench users: added {plans:,} "
+                    f"({len(BENCH_OBJECTIVES)} objectives each)."
+                )
+                if plans
+                else "Goal plans of the bench users: already there, nothing added."
+            )
 
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for role, (email, _) in DEMO_USERS.items():
