@@ -27,7 +27,11 @@ SINGULAR = {
     "introductions": "introduction",
     "outcomes": "outcome",
 }
-SOURCES = {"interactions": "From what you log", "contacts": "From your contacts"}
+SOURCES = {
+    "interactions": "From what you log",
+    "contacts": "From your contacts",
+    "followups": "From your follow-ups",
+}
 METRIC_HELP = "Every measure is computed from your network; you never type a number in."
 CIRCLE_NAMES = ", ".join(label.lower() for _, label in Circle.choices)
 

@@ -1,7 +1,7 @@
 """The metric catalog: every number an objective can be measured by, defined once.
 
-A metric is one aggregate expression over one source of rows, the owner's interactions or
-their contacts. The same expressions give the numbers for one user (`for_user`, an
+A metric is one aggregate expression over one source of rows: the owner's interactions, their
+contacts or their follow-ups. The same expressions give the numbers for one user (`for_user`, an
 ``aggregate()``) and for every user at once (`for_all_users`, a ``GROUP BY owner``): one query
 per source whatever the number of metrics or users, and the plan page and a weekly rollup
 cannot disagree.
@@ -57,10 +57,11 @@ from contacts.models import (
     Kind,
     Outcome,
 )
+from followups.models import FollowUp, FollowUpStatus
 from goals.models import Period
 
 Unit = Literal["count", "percent", "minutes", "money", "score"]
-Source = Literal["interactions", "contacts"]
+Source = Literal["interactions", "contacts", "followups"]
 Number = Decimal | int | None
 Choices = tuple[tuple[str, str], ...]
 
@@ -367,8 +368,26 @@ def _outcome_value(scope: Scope) -> Expression:
     return Sum("outcome_value", filter=_narrowed("outcome", scope) or None)
 
 
-# Follow-ups done on time goes here once follow-ups land (the follow-ups issue): a third
-# source, the owner's follow-ups, counting those done on or before their due date in the period.
+@register(
+    "followups_done",
+    "Follow-ups done",
+    unit="count",
+    source="followups",
+    help="Follow-ups you marked done, by the day you did.",
+)
+def _followups_done(scope: Scope) -> Expression:
+    return _count(scope.audience & Q(status=FollowUpStatus.DONE))
+
+
+@register(
+    "followups_on_time",
+    "Follow-ups done on time",
+    unit="count",
+    source="followups",
+    help="Follow-ups you marked done by the date you had set.",
+)
+def _followups_on_time(scope: Scope) -> Expression:
+    return _count(scope.audience & Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on")))
 
 
 @register(
@@ -427,16 +446,24 @@ def _audience(source: Source, audience: Q | None) -> Q:
         return Q()
     if source == "contacts":
         return audience
-    # An interaction is in the audience when at least one of its contacts is.
-    linked = Interaction.contacts.through.objects.filter(
-        interaction=OuterRef("pk"), contact__in=Contact.objects.filter(audience)
-    )
+    # An interaction (a follow-up) is in the audience when at least one of its contacts is.
+    if source == "followups":
+        linked = FollowUp.contacts.through.objects.filter(
+            followup=OuterRef("pk"), contact__in=Contact.objects.filter(audience)
+        )
+    else:
+        linked = Interaction.contacts.through.objects.filter(
+            interaction=OuterRef("pk"), contact__in=Contact.objects.filter(audience)
+        )
     return Q(Exists(linked))
 
 
 def _rows(source: Source, start: dt.date, end: dt.date) -> QuerySet[Any]:
     if source == "contacts":
         return Contact.objects.order_by()
+    if source == "followups":
+        # Follow-ups count by the day they were done.
+        return FollowUp.objects.filter(done_on__gte=start, done_on__lt=end).order_by()
     # Every interaction metric sums over the period, so the window is one WHERE clause, served
     # by the (owner, occurred_on) index. Notes are writing about someone, not talking to them
     # (as in contacts.strength): no metric counts them.
@@ -461,9 +488,11 @@ def _expressions(
         if last < first:
             raise ValueError("A period cannot end before it starts.")
         rows = _audience(metric.source, audience)
+        # The query reads the union of the specs' windows; each keeps to its own.
         if metric.source == "interactions":
-            # The query reads the union of the specs' windows; each keeps to its own.
             rows &= Q(occurred_on__gte=first, occurred_on__lt=last)
+        elif metric.source == "followups":
+            rows &= Q(done_on__gte=first, done_on__lt=last)
         scope = Scope(first, last, today, detail or "", rows)
         expressions.setdefault(metric.source, {})[aliases[name]] = metric.expression(scope)
     return expressions

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from accounts.services import user_sign_up
 from contacts.models import Channel, Circle, Contact, Initiator, Interaction, Kind, Outcome, Tag
+from followups.models import FollowUp, FollowUpStatus
 from goals.metrics import CATALOG, Spec, _sqlite_local_date, for_all_users, for_user, period_window
 from goals.models import GoalPlan, Objective, Period
 from tests.conftest import PASSWORD
@@ -312,7 +313,7 @@ def test_every_metric_is_described():
         assert metric.label
         assert metric.help
         assert metric.unit in ("count", "percent", "minutes", "money", "score")
-        assert metric.source in ("interactions", "contacts")
+        assert metric.source in ("interactions", "contacts", "followups")
         assert Kind.NOTE not in dict(metric.details)
 
 
@@ -333,7 +334,7 @@ def test_it_computes_every_metric_for_one_user_in_one_query_per_source(
     alice, django_assert_num_queries
 ):
     log(alice, person(alice))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # interactions, contacts, follow-ups
         for_user(alice, START, END, ALL_METRICS, now=NOW)
 
 
@@ -350,7 +351,7 @@ def test_it_computes_every_metric_for_all_users_in_a_constant_number_of_queries(
             numbers = for_all_users(START, END, ALL_METRICS, users=some, now=NOW)
         assert len(numbers) == len(some)
         counts.append(len(queries))
-    assert counts == [2, 2]
+    assert counts == [3, 3]
 
 
 # --- for_user and for_all_users agree ---------------------------------------------------
@@ -529,3 +530,22 @@ def test_each_spec_can_read_its_own_window_in_the_same_query(alice, django_asser
         got = for_user(alice, START, END, specs, now=NOW)
     assert got == {"week": 2, "month": 3, "quarter": 0}
     assert for_all_users(START, END, specs, now=NOW)[alice.pk] == got
+
+
+def test_it_counts_follow_ups_done_and_done_on_time_by_the_day_they_were_done(alice, bob):
+    dana, erin = person(alice, "Dana"), person(alice, "Erin", circle=Circle.INNER)
+
+    def done(owner, who, due_on, done_on, status=FollowUpStatus.DONE):
+        made = FollowUp.objects.create(
+            owner=owner, about="x", due_on=due_on, done_on=done_on, status=status
+        )
+        made.contacts.add(who)
+
+    done(alice, dana, dt.date(2026, 6, 10), dt.date(2026, 6, 9))  # on time
+    done(alice, erin, dt.date(2026, 6, 10), dt.date(2026, 6, 12))  # late
+    done(alice, dana, dt.date(2026, 5, 1), dt.date(2026, 5, 1))  # before June
+    done(alice, dana, dt.date(2026, 6, 20), None, status=FollowUpStatus.OPEN)
+    done(bob, person(bob, "Bo"), dt.date(2026, 6, 10), dt.date(2026, 6, 9))
+    assert value(alice, "followups_done") == 2
+    assert value(alice, "followups_on_time") == 1
+    assert value(alice, "followups_done", audience=Q(circle=Circle.INNER)) == 1
