@@ -27,13 +27,14 @@ class FollowUpAdmin(admin.ModelAdmin):
 class DigestDeliveryAdmin(admin.ModelAdmin):
     """For operators: every digest, sent, failed (with the mail server's reply) or pending."""
 
-    list_display = ["user", "local_date", "status", "attempts", "items", "sent_at", "error"]
-    list_filter = ["status", "local_date"]
+    list_display = ["user", "kind", "local_date", "status", "attempts", "items", "sent_at", "error"]
+    list_filter = ["kind", "status", "local_date"]
     search_fields = ["user__email", "message_id", "error"]
     list_select_related = ["user"]
     date_hierarchy = "local_date"
     readonly_fields = [
         "user",
+        "kind",
         "local_date",
         "status",
         "attempts",

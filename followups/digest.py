@@ -40,7 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile, User
-from followups.models import DeliveryStatus, DigestDelivery
+from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
 from goals.models import GoalPlan
 from networkcrm.mail import shared_connection, shared_connection_reset, templated_email
 
@@ -161,6 +161,7 @@ def _claim_due(
     DigestDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     ids = list(
         DigestDelivery.objects.filter(
+            kind=DeliveryKind.DAILY,
             status=DeliveryStatus.PENDING,
             attempts=0,
             user_id__in=[d.user_id for d in deliveries],
@@ -222,7 +223,7 @@ def _finish(delivery_id: int, **fields: Any) -> None:
 
 def message_id(delivery: DigestDelivery) -> str:
     domain = settings.DIGEST_MESSAGE_ID_DOMAIN
-    return f"<digest-{delivery.pk}-{delivery.local_date:%Y%m%d}@{domain}>"
+    return f"<{delivery.kind}-{delivery.pk}-{delivery.local_date:%Y%m%d}@{domain}>"
 
 
 def digest_send(delivery_id: int, *, retries: int = 2, pause: float | None = None) -> str:
@@ -231,10 +232,10 @@ def digest_send(delivery_id: int, *, retries: int = 2, pause: float | None = Non
     if not _claim(delivery_id, now):
         return Outcome.NOT_MINE
     delivery = DigestDelivery.objects.select_related("user__profile").get(pk=delivery_id)
-    if not delivery.user.is_active or not delivery.user.profile.digest_enabled:
-        _finish(delivery_id, status=DeliveryStatus.EMPTY, error="The user turned the digest off.")
+    if not delivery.user.is_active:
+        _finish(delivery_id, status=DeliveryStatus.EMPTY, error="The user is not active.")
         return Outcome.EMPTY
-    message, items = digest_message(delivery)
+    message, items = MESSAGES[delivery.kind](delivery)
     if message is None:
         _finish(delivery_id, status=DeliveryStatus.EMPTY, items=0)
         return Outcome.EMPTY
@@ -319,6 +320,8 @@ def digest_message(delivery: DigestDelivery) -> tuple[Any, int]:
     from followups.agenda import agenda_for
 
     user = delivery.user
+    if not user.profile.digest_enabled:
+        return None, 0
     agenda = agenda_for(user, today=delivery.local_date, limit=settings.DIGEST_MAX_ITEMS)
     items = len(agenda.checkins) + len(agenda.followups)
     if agenda.is_empty and not user.profile.digest_when_empty:
@@ -380,3 +383,10 @@ def digest_turn_off(*, user_id: int) -> bool:
             digest_enabled=False, next_digest_at=None
         )
     )
+
+
+# What each kind of delivery sends: a function from the delivery to (message or None, items).
+# The weekly summary registers itself here.
+MESSAGES: dict[str, Callable[[DigestDelivery], tuple[Any, int]]] = {
+    DeliveryKind.DAILY: digest_message,
+}

@@ -99,16 +99,23 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"  # the server refused it for good, or retries ran out
 
 
+class DeliveryKind(models.TextChoices):
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly summary"
+
+
 class DigestDelivery(models.Model):
-    """One daily digest for one user and one local date: the unit of exactly-once.
+    """One e-mail of a kind for one user and one local date — the day of a daily digest, the
+    Monday of a weekly summary's week: the unit of exactly-once.
 
     The row exists before anything is sent; its id names the e-mail's Message-ID, so any resend
-    of the same digest carries the same Message-ID.
+    of the same e-mail carries the same Message-ID.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
     )
+    kind = models.CharField(max_length=8, choices=DeliveryKind.choices, default=DeliveryKind.DAILY)
     local_date = models.DateField()
     status = models.CharField(
         max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -126,7 +133,7 @@ class DigestDelivery(models.Model):
         verbose_name_plural = "digest deliveries"
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "local_date"], name="digestdelivery_one_per_user_and_day"
+                fields=["user", "kind", "local_date"], name="digestdelivery_one_per_user_and_day"
             ),
         ]
         indexes = [
@@ -140,4 +147,7 @@ class DigestDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Digest for {self.user} on {self.local_date}: {self.get_status_display()}"
+        return (
+            f"{self.get_kind_display()} for {self.user} on {self.local_date}: "
+            f"{self.get_status_display()}"
+        )
