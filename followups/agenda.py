@@ -14,9 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
 
-from contacts.models import CheckinStatus, Circle, Contact, Interaction, Kind
+from contacts.models import DUE_SOON_DAYS, CheckinStatus, Circle, Contact, Interaction, Kind
 from followups.models import FollowUp, FollowUpStatus
 from goals.models import Objective, Priority
 
@@ -109,39 +120,69 @@ def _best(values: Iterable[int | None]) -> int | None:
     return min((v for v in values if v is not None), default=None)
 
 
+def _circle_rank() -> Case:
+    return Case(
+        *[When(circle=value, then=Value(rank)) for value, rank in CIRCLE_RANK.items()],
+        default=Value(LAST),
+        output_field=IntegerField(),
+    )
+
+
+# The order of check-ins the plan does not rank, in SQL and (for the merge) in Python alike.
+SQL_ORDER = ("circle_rank", "next_checkin_on", Lower("first_name"), Lower("last_name"), "pk")
+
+
+def _plain_key(contact: Contact) -> tuple[Any, ...]:
+    return (
+        contact.next_checkin_on,
+        contact.first_name.lower(),
+        contact.last_name.lower(),
+        contact.pk,
+    )
+
+
 def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda:
     """Due check-ins and follow-ups (at most `limit` of each), birthdays this week and the
-    number of check-ins due soon, in the same number of queries for 5 or 5,000 contacts."""
-    birthdays_on = birthday_dates(today)
+    number of check-ins due soon, in the same number of queries for 5 or 5,000 contacts.
+
+    Only what is listed is read: the database orders the check-ins the plan does not rank
+    (closest circle, longest wait) and cuts them at `limit`; the few the plan ranks are read
+    whole and merged in."""
     latest = (
         Interaction.objects.filter(contacts=OuterRef("pk"))
         .exclude(kind=Kind.NOTE)
         .order_by("-occurred_on", "-pk")
     )
-    # 1. Due contacts and this week's birthdays in one read, each due one carrying the id and
-    # objective of its last interaction (what ordering needs before anything is cut).
-    contacts = list(
-        Contact.objects.owned_by(user)
-        .active()
-        .filter(Q(next_checkin_on__lte=today) | _birthday_q(birthdays_on))
-        .annotate(
-            last_interaction_pk=Subquery(latest.values("pk")[:1]),
-            last_objective_pk=Subquery(latest.values("objective_id")[:1]),
-        )
-        .defer("search_text")
+    mine = Contact.objects.owned_by(user).active().defer("search_text")
+    due = mine.filter(next_checkin_on__lte=today)
+    with_last = due.annotate(
+        last_interaction_pk=Subquery(latest.values("pk")[:1]),
+        last_objective_pk=Subquery(latest.values("objective_id")[:1]),
+        circle_rank=_circle_rank(),
     )
-    due = [c for c in contacts if c.next_checkin_on is not None and c.next_checkin_on <= today]
+    # 1. Birthdays this week (a handful).
+    birthdays_on = birthday_dates(today)
     birthdays = sorted(
         (
             (c, birthdays_on[(c.birthday_month, c.birthday_day)])
-            for c in contacts
-            if (c.birthday_month, c.birthday_day) in birthdays_on
+            for c in mine.filter(_birthday_q(birthdays_on))
         ),
         key=lambda pair: (pair[1], pair[0].name.lower(), pair[0].pk),
     )
-    # 2. How many more come due this week.
-    due_soon = (
-        Contact.objects.owned_by(user).active().in_status(CheckinStatus.DUE_SOON, today).count()
+    # 2. How many are due, and how many more come due this week.
+    counts = (
+        Contact.objects.owned_by(user)
+        .active()
+        .aggregate(
+            due=Count("pk", filter=Q(next_checkin_on__lte=today)),
+            soon=Count(
+                "pk",
+                filter=Q(
+                    next_checkin_on__gt=today,
+                    next_checkin_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+                ),
+            ),
+        )
     )
     # 3. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
     followups = list(
@@ -149,51 +190,74 @@ def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda
         .filter(Q(status=FollowUpStatus.OPEN) | Q(snoozed_until__lte=today))
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.defer("search_text")))
     )
-    if not due and not followups:
+    if not counts["due"] and not followups:
         return Agenda(
-            today=today, checkins=[], followups=[], birthdays=birthdays, due_soon=due_soon
+            today=today, checkins=[], followups=[], birthdays=birthdays, due_soon=counts["soon"]
         )
 
-    # 4–6. What the goal plan says matters: its priorities, its objectives (and those the
-    # last interactions served), and which of them target these contacts.
+    # 4. What the goal plan says matters: its priorities, and the contacts they reach — named
+    # by a priority, targeted by a ranked objective, or with an interaction that served one.
     contact_rank, objective_rank = _plan_ranks(user)
-    served = {c.last_objective_pk for c in due if c.last_objective_pk}
+    ranked_ids: set[int] = set(contact_rank)
+    targets: dict[int, list[int]] = defaultdict(list)
+    if objective_rank:
+        links = Objective.targets.through.objects.filter(
+            objective__plan__owner=user, objective__plan__ended_on__isnull=True
+        )
+        for contact_id, objective_id in links.values_list("contact_id", "objective_id"):
+            targets[contact_id].append(objective_id)
+        ranked_ids |= {c for c, ids in targets.items() if any(o in objective_rank for o in ids)}
+        ranked_ids |= set(
+            Interaction.contacts.through.objects.filter(
+                interaction__objective__in=list(objective_rank), contact__in=due.values("pk")
+            ).values_list("contact_id", flat=True)
+        )
+    # 5. The due check-ins: the ranked ones whole, the rest ordered and cut by the database.
+    ranked = list(with_last.filter(pk__in=ranked_ids)) if ranked_ids else []
+    plain = with_last.exclude(pk__in=ranked_ids).order_by(*SQL_ORDER)
+    plain = list(plain[:limit] if limit is not None else plain)
+    candidates = ranked + plain
+
+    served = {c.last_objective_pk for c in candidates if c.last_objective_pk}
+    people = {c.pk for c in candidates} | {c.pk for f in followups for c in f.contacts.all()}
     objectives = {
         o.pk: o
         for o in Objective.objects.filter(
-            Q(plan__owner=user, plan__ended_on__isnull=True) | Q(pk__in=served)
-        )
+            Q(plan__owner=user, plan__ended_on__isnull=True, targets__in=people)
+            | Q(pk__in=served)
+            | Q(pk__in=list(objective_rank))
+        ).distinct()
     }
-    people = {c.pk for c in due} | {c.pk for f in followups for c in f.contacts.all()}
-    targets: dict[int, list[int]] = defaultdict(list)
-    links = Objective.targets.through.objects.filter(
-        objective__plan__owner=user, objective__plan__ended_on__isnull=True, contact__in=people
-    )
-    for contact_id, objective_id in links.values_list("contact_id", "objective_id"):
-        targets[contact_id].append(objective_id)
     for ids in targets.values():
-        ids.sort(key=lambda pk: (objective_rank.get(pk, UNRANKED), objectives[pk].position, pk))
+        ids.sort(
+            key=lambda pk: (
+                objective_rank.get(pk, UNRANKED),
+                objectives[pk].position if pk in objectives else 0,
+                pk,
+            )
+        )
 
     def rank_of(contact_id: int, *more: int | None) -> int | None:
         return _best(
             [
                 contact_rank.get(contact_id),
-                *(objective_rank.get(pk) for pk in targets[contact_id]),
+                *(objective_rank.get(pk) for pk in targets.get(contact_id, ())),
                 *(objective_rank.get(pk) for pk in more if pk),
             ]
         )
 
-    def order(circle: int, priority: int | None, days_overdue: int) -> tuple[int, ...]:
-        return (circle, priority is None, priority or 0, -days_overdue)
+    def order(circle: int, priority: int | None) -> tuple[Any, ...]:
+        return (circle, priority is None, priority or 0)
 
     checkins = []
-    for contact in due:
+    for contact in candidates:
         days = (today - contact.next_checkin_on).days  # type: ignore[operator]
-        objective_pk = contact.last_objective_pk or next(iter(targets[contact.pk]), None)
+        targeted = [pk for pk in targets.get(contact.pk, ()) if pk in objectives]
+        objective_pk = contact.last_objective_pk or next(iter(targeted), None)
         priority = rank_of(contact.pk, contact.last_objective_pk)
-        key = (*order(CIRCLE_RANK[contact.circle], priority, days), contact.name.lower())
-        checkins.append((key, contact.pk, contact, days, objective_pk, priority))
-    checkins.sort(key=lambda row: row[:2])
+        key = (*order(CIRCLE_RANK[contact.circle], priority), *_plain_key(contact))
+        checkins.append((key, contact, days, objective_pk, priority))
+    checkins.sort(key=lambda row: row[0])
 
     followup_rows = []
     for followup in followups:
@@ -201,13 +265,13 @@ def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda
         days = (today - followup.effective_due_on).days
         circle = min((CIRCLE_RANK[c.circle] for c in people_of), default=LAST)
         priority = _best(rank_of(c.pk) for c in people_of)
-        key = (*order(circle, priority, days), followup.due_on.toordinal(), followup.pk)
+        key = (*order(circle, priority), -days, followup.due_on.toordinal(), followup.pk)
         followup_rows.append((key, followup, days))
     followup_rows.sort(key=lambda row: row[0])
 
     shown, listed = checkins[:limit], followup_rows[:limit]
-    # 7. The last interactions of the check-ins listed, with their notes.
-    last = Interaction.objects.in_bulk([row[2].last_interaction_pk for row in shown])
+    # 6. The last interactions of the check-ins listed, with their notes.
+    last = Interaction.objects.in_bulk([row[1].last_interaction_pk for row in shown])
     return Agenda(
         today=today,
         checkins=[
@@ -219,11 +283,11 @@ def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda
                 objective=objectives.get(objective_pk) if objective_pk else None,
                 priority=priority,
             )
-            for _key, _pk, contact, days, objective_pk, priority in shown
+            for _key, contact, days, objective_pk, priority in shown
         ],
         followups=[FollowUpItem(followup=f, days_overdue=d) for _key, f, d in listed],
         birthdays=birthdays,
-        due_soon=due_soon,
-        more_checkins=len(checkins) - len(shown),
+        due_soon=counts["soon"],
+        more_checkins=counts["due"] - len(shown),
         more_followups=len(followup_rows) - len(listed),
     )
