@@ -20,7 +20,7 @@ VENDOR := static/vendor
 help:
 	@echo "make run     install everything, migrate, load the demo, start web + worker + beat"
 	@echo "make test    lint, checks and the whole test suite (PostgreSQL + Redis + Chromium)"
-	@echo "make bench   build benchmark data and measure the pages (bench/README.md)"
+	@echo "make bench   build benchmark data, measure the pages and the digest sweep (bench/README.md)"
 	@echo "make format  apply ruff's formatting and safe fixes"
 	@echo "make clean   remove the virtualenv, node_modules, built assets and var/"
 
@@ -81,10 +81,13 @@ test: install assets lint check
 	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Speed figures on PostgreSQL (BENCH_DATABASE_URL) and SQLite; see bench/README.md.
+# Speed figures on PostgreSQL (BENCH_DATABASE_URL) and SQLite, then the digest sweep on
+# PostgreSQL with its own Redis database (BENCH_REDIS_URL, emptied); see bench/README.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/networkcrm_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 bench: install assets
-	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench $(BENCH_ARGS)
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_REDIS_URL="$(BENCH_REDIS_URL)" \
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var test-output .pytest_cache

@@ -29,6 +29,7 @@ def main() -> int:
     from accounts.models import User
     from contacts.demo import BENCH_EMAIL, FAMILY
     from contacts.models import Contact, Interaction
+    from goals.models import Objective
 
     email = BENCH_EMAIL.format(n=1)
     user = User.objects.filter(email=email).first()
@@ -53,6 +54,9 @@ def main() -> int:
         "contact_interactions": busiest["n"] if busiest else 0,
         "search": search.lower(),
         "search_matches": counts[search],
+        "plan_objectives": Objective.objects.filter(
+            plan__owner=user, plan__ended_on__isnull=True
+        ).count(),
     }
 
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
@@ -71,6 +75,7 @@ def main() -> int:
         "search": ("get", f"/contacts/?q={facts['search']}", None),
         "contact": ("get", f"/contacts/{facts['contact_pk']}/", None),
         "log": ("post", "/contacts/log/", log_form),
+        "plan": ("get", "/goals/", None),
     }
     queries: dict[str, int | str] = {}
     for name, (method, path, data) in pages.items():

@@ -4,7 +4,9 @@ For each database (PostgreSQL from BENCH_DATABASE_URL, and an SQLite file under 
 migrate, load one user with --contacts contacts and --interactions interactions
 (`seed_demo --users 1`), count each page's SQL queries in-process, start gunicorn with two
 workers, log in over HTTP, time the pages, and measure requests per second with four
-clients. Prints a table and writes var/bench/results.json. See bench/README.md.
+clients. Then, on PostgreSQL, the digest sweep (`python -m bench.digest`): N users due, two
+worker processes, an SMTP sink. Prints a table and writes var/bench/results.json. See
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from bench.client import (
     measure,
     throughput,
 )
+from bench.digest import DEFAULT_USERS as DIGEST_USERS
+from bench.digest import digest_table
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -50,6 +54,11 @@ SEED_LIMIT = 1800
 COMMAND_LIMIT = 600
 START_LIMIT = 30
 PAGE_LIMIT = 60
+# The digest step: building its users, then at most 10 minutes for the sweep's e-mails (its own
+# limit), with room to stop the workers; past this it is asked to stop, then killed.
+DIGEST_LIMIT = 2400
+# Median targets from the issues, in ms: the page is reported as meeting or missing it.
+TARGETS_MS = {"plan": 30.0}
 
 
 @dataclass
@@ -59,7 +68,7 @@ class Target:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--skip-build", action="store_true", help="reuse the data already built")
     parser.add_argument("--only", choices=["postgres", "sqlite"], help="one database only")
@@ -73,10 +82,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seconds", type=float, default=10.0, help="length of the throughput run (default 10)"
     )
+    parser.add_argument(
+        "--skip-digest", action="store_true", help="leave out the digest sweep step"
+    )
+    parser.add_argument(
+        "--digest-users",
+        type=int,
+        default=DIGEST_USERS,
+        help=f"users due in the digest step (default {DIGEST_USERS:,})",
+    )
     args = parser.parse_args(argv)
     if args.requests < 50:
         parser.error("--requests must be at least 50 for a meaningful p95.")
+    if args.digest_users < 1:
+        parser.error("--digest-users must be at least 1.")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     targets = [
         Target("postgres", os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES),
@@ -93,9 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         except BenchError as error:
             print(f"   {target.name} not measured: {error}")
             target.result["error"] = str(error)
+    digest_run(targets, args, secret)
 
     report(targets, args)
-    return 0 if all("error" not in t.result for t in targets) else 1
+    failed = any("error" in t.result or "error" in t.result.get("digest", {}) for t in targets)
+    return 1 if failed else 0
 
 
 def run_target(target: Target, args: argparse.Namespace, secret: str) -> None:
@@ -339,6 +365,7 @@ def over_http(
         "list": (lambda s: s.get("/contacts/"), (200,)),
         "search": (lambda s: s.get(f"/contacts/?q={facts['search']}"), (200,)),
         "contact": (lambda s: s.get(f"/contacts/{pk}/"), (200,)),
+        "plan": (lambda s: s.get("/goals/"), (200,)),
         # A logged interaction redirects to the contact's page.
         "log": (log, (302, 303)),
     }
@@ -348,7 +375,8 @@ def over_http(
             session, send, expect=expect, count=args.requests, limit_seconds=PAGE_LIMIT
         )
         pages[name] = asdict(timing)
-        print(f"   {LABELS[name]:<26} {describe(timing)}")
+        note = target_note(name, timing.median_ms)
+        print(f"   {LABELS[name]:<26} {describe(timing)}{f' ({note})' if note else ''}")
     load = throughput(session, "/contacts/", clients=CLIENTS, seconds=args.seconds)
     print(
         f"   {'contact list, 4 clients':<26} {load.per_second} requests/s "
@@ -364,6 +392,7 @@ LABELS = {
     "list": "contact list, first page",
     "search": "contact list, search",
     "contact": "contact page",
+    "plan": "plan page (10 objectives)",
     "log": "log an interaction (POST)",
 }
 
@@ -375,39 +404,79 @@ def describe(timing: Timing) -> str:
     return text if timing.status == "ok" else f"{text}; {timing.status}: {timing.note}"
 
 
+def target_note(name: str, median_ms: float | None) -> str:
+    """For a page with a median target, e.g. "target ≤ 30 ms: met"; else nothing."""
+    target = TARGETS_MS.get(name)
+    if target is None or median_ms is None:
+        return ""
+    return f"target ≤ {target:g} ms: {'met' if median_ms <= target else 'MISSED'}"
+
+
+# --- The digest sweep --------------------------------------------------------------------------
+
+
+def digest_run(targets: list[Target], args: argparse.Namespace, secret: str) -> None:
+    """After the pages: the digest step on the PostgreSQL database (SKIP LOCKED, COPY)."""
+    if args.skip_digest:
+        return
+    postgres_target = next((t for t in targets if t.name == "postgres"), None)
+    if postgres_target is None:
+        print("\n== digest sweep: PostgreSQL only, not measured with --only sqlite")
+        return
+    print(f"\n== digest sweep: {args.digest_users:,} users due, on {redact(postgres_target.url)}")
+    try:
+        postgres_target.result["digest"] = digest_step(postgres_target, args, secret)
+    except BenchError as error:
+        print(f"   digest sweep not measured: {error}")
+        postgres_target.result["digest"] = {"error": str(error)}
+
+
+def digest_step(target: Target, args: argparse.Namespace, secret: str) -> dict[str, Any]:
+    """`python -m bench.digest --json` in its own process (Django reads its settings once):
+    its progress goes to this terminal, its result comes back as one line of JSON."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench.digest",
+        f"--users={args.digest_users}",
+        f"--database={target.url}",
+        "--json",
+    ]
+    env = django_env(target.url, secret)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        output, _ = process.communicate(timeout=DIGEST_LIMIT)
+    except subprocess.TimeoutExpired:
+        # Asked first: on SIGTERM it stops its workers and SMTP sink on the way out.
+        process.terminate()
+        try:
+            process.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate(timeout=30)
+        raise BenchError(f"the digest step took longer than {DIGEST_LIMIT} s.") from None
+    lines = (output or "").strip().splitlines()
+    try:
+        return dict(json.loads(lines[-1]))
+    except (IndexError, ValueError):
+        raise BenchError(
+            f"the digest step stopped (exit status {process.returncode}) without a result; "
+            "its messages are above."
+        ) from None
+
+
 # --- Reporting ---------------------------------------------------------------------------------
 
 
 def report(targets: list[Target], args: argparse.Namespace) -> None:
     print()
-    header = f"{'database':<9} {'page':<26} {'median ms':>9} {'p95 ms':>8} {'reqs':>5} {'SQL':>7}"
-    print(header)
-    print("-" * len(header))
+    for line in page_table(targets):
+        print(line)
     for target in targets:
-        pages = target.result.get("pages", {})
-        for name in LABELS:
-            page = pages.get(name)
-            if page is None:
-                continue
-            median = page.get("median_ms") or page.get("once_ms")
-            queries = page.get("queries", "")
-            cells = [
-                f"{target.name:<9}",
-                f"{LABELS[name]:<26}",
-                f"{median if median is not None else page.get('status', ''):>9}",
-                f"{page.get('p95_ms') or '':>8}",
-                f"{page.get('requests') or '':>5}",
-                f"{queries:>7}",
-            ]
-            print(" ".join(cells))
-        load = target.result.get("throughput")
-        if load:
-            print(f"{target.name:<9} {'contact list, 4 clients':<26} {load['per_second']:>9} req/s")
-        build = target.result.get("build", {})
-        if "seed_seconds" in build:
-            print(f"{target.name:<9} {'data build (seed_demo)':<26} {build['seed_seconds']:>9} s")
-        if "error" in target.result:
-            print(f"{target.name:<9} not measured: {target.result['error']}")
+        if "digest" in target.result:
+            print()
+            for line in digest_table(target.result["digest"], database=target.name):
+                print(line)
 
     results = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -424,12 +493,52 @@ def report(targets: list[Target], args: argparse.Namespace) -> None:
             "clients": CLIENTS,
             "throughput_seconds": args.seconds,
             "skip_build": args.skip_build,
+            "digest_users": None if args.skip_digest else args.digest_users,
+            "targets_ms": TARGETS_MS,
         },
         "databases": {t.name: {"url": redact(t.url), **t.result} for t in targets},
     }
     path = OUT / "results.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWritten to {path.relative_to(ROOT)}")
+
+
+def page_table(targets: list[Target]) -> list[str]:
+    """The pages of every database: median, p95, requests, SQL queries, target if any."""
+    header = f"{'database':<9} {'page':<26} {'median ms':>9} {'p95 ms':>8} {'reqs':>5} {'SQL':>7}"
+    header += "  target"
+    lines = [header, "-" * len(header)]
+    for target in targets:
+        pages = target.result.get("pages", {})
+        for name in LABELS:
+            page = pages.get(name)
+            if page is None:
+                continue
+            median = page.get("median_ms") or page.get("once_ms")
+            queries = page.get("queries", "")
+            cells = [
+                f"{target.name:<9}",
+                f"{LABELS[name]:<26}",
+                f"{median if median is not None else page.get('status', ''):>9}",
+                f"{page.get('p95_ms') or '':>8}",
+                f"{page.get('requests') or '':>5}",
+                f"{queries:>7}",
+            ]
+            note = target_note(name, page.get("median_ms"))
+            lines.append(" ".join(cells) + (f"  {note}" if note else ""))
+        load = target.result.get("throughput")
+        if load:
+            lines.append(
+                f"{target.name:<9} {'contact list, 4 clients':<26} {load['per_second']:>9} req/s"
+            )
+        build = target.result.get("build", {})
+        if "seed_seconds" in build:
+            lines.append(
+                f"{target.name:<9} {'data build (seed_demo)':<26} {build['seed_seconds']:>9} s"
+            )
+        if "error" in target.result:
+            lines.append(f"{target.name:<9} not measured: {target.result['error']}")
+    return lines
 
 
 def redact(url: str) -> str:
