@@ -115,6 +115,12 @@ class SettingsForm(forms.Form):
         required=False,
         help_text="Off: no e-mail on a day when nobody is due.",
     )
+    weekly_summary_enabled = forms.BooleanField(
+        label="Send me the weekly summary",
+        required=False,
+        help_text="Each Monday at the digest's hour: last week against the week before, your "
+        "objectives, and three suggestions.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,10 +24,11 @@ def profile_update(
     digest_hour: int,
     digest_enabled: bool = True,
     digest_when_empty: bool = False,
+    weekly_summary_enabled: bool | None = None,  # None: as it is
 ) -> Profile:
     User.objects.filter(pk=user.pk).update(name=name)
     user.name = name
-    fields = {
+    fields: dict[str, object] = {
         "timezone": timezone,
         "digest_hour": digest_hour,
         "digest_enabled": digest_enabled,
@@ -38,5 +39,9 @@ def profile_update(
         # The digest's time follows: the next sweep sets it from the new hour, zone or choice.
         # (A day already sent is never sent again: deliveries are one per user and date.)
         fields["next_digest_at"] = None
+    # The weekly rollup keeps its time through a change of zone: when it comes, it rolls up
+    # the week that ended in the new zone, then moves to the new zone's Monday (goals.kpis).
+    if weekly_summary_enabled is not None:
+        fields["weekly_summary_enabled"] = weekly_summary_enabled
     profile, _ = Profile.objects.update_or_create(user=user, defaults=fields)
     return profile

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import LoginForm, SettingsForm, SignUpForm
 from accounts.models import Profile
 from accounts.services import profile_update, user_sign_up
+from imports.forms import AccountDeleteForm
+from imports.services import account_delete
 
 
 @login_not_required
@@ -73,6 +75,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "digest_hour": profile.digest_hour,
         "digest_enabled": profile.digest_enabled,
         "digest_when_empty": profile.digest_when_empty,
+        "weekly_summary_enabled": profile.weekly_summary_enabled,
     }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -88,3 +91,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "accounts/settings.html",
         {"form": form, "profile": profile, "calendar_url": calendar_url},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete_page(request: HttpRequest) -> HttpResponse:
+    """Delete my account: asks for the password, removes everything, sends nothing after."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user)
+        logout(request)
+        messages.success(request, "Your account and everything in it are deleted. Goodbye.")
+        return redirect("accounts:login")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -212,3 +212,162 @@ def contacts_bulk_update(
     else:
         raise ValueError(f"Unknown bulk action {action!r}.")
     return len(ids)
+
+
+# Text fields a merge fills when the survivor's is empty, or keeps beside it in the notes.
+MERGE_TEXT_FIELDS = (
+    "last_name",
+    "display_name",
+    "company",
+    "title",
+    "industry",
+    "location",
+    "linkedin_url",
+    "x_url",
+    "website_url",
+    "other_url",
+)
+
+
+def _move_m2m(
+    through: type[models.Model], field: str, *, survivor: Contact, duplicate: Contact
+) -> int:
+    """Moves the duplicate's rows of a many-to-many table to the survivor, dropping those the
+    survivor already has. One UPDATE; the leftovers go with the duplicate."""
+    theirs = through.objects.filter(contact=survivor).values(field)
+    return (
+        through.objects.filter(contact=duplicate)
+        .exclude(**{f"{field}__in": theirs})
+        .update(contact=survivor)
+    )
+
+
+def _merged_notes(survivor: Contact, duplicate: Contact) -> list[str]:
+    """What the duplicate says that the survivor does not, as labelled lines."""
+    lines = []
+    origin = f"from {duplicate.name}, merged"
+    if (duplicate.first_name, duplicate.last_name) != (survivor.first_name, survivor.last_name):
+        lines.append(
+            f"Also known as ({origin}): {duplicate.first_name} {duplicate.last_name}".strip()
+        )
+    for name in MERGE_TEXT_FIELDS:
+        theirs, ours = getattr(duplicate, name), getattr(survivor, name)
+        if theirs and ours and theirs.strip().lower() != ours.strip().lower():
+            label = str(Contact._meta.get_field(name).verbose_name)
+            lines.append(f"{label.capitalize()} ({origin}): {theirs}")
+    if duplicate.met_on and survivor.met_on and duplicate.met_on != survivor.met_on:
+        lines.append(f"Met on ({origin}): {duplicate.met_on.isoformat()}")
+    if duplicate.source and survivor.source and duplicate.source != survivor.source:
+        lines.append(f"How we met ({origin}): {duplicate.get_source_display()}")
+    theirs_bday = (duplicate.birthday_month, duplicate.birthday_day)
+    ours_bday = (survivor.birthday_month, survivor.birthday_day)
+    if duplicate.birthday_month and survivor.birthday_month and theirs_bday != ours_bday:
+        lines.append(
+            f"Birthday ({origin}): {duplicate.birthday_month:02d}-{duplicate.birthday_day:02d}"
+        )
+    return lines
+
+
+@transaction.atomic
+def contacts_merge(*, survivor: Contact, duplicate: Contact, today: dt.date) -> Contact:
+    """Merges `duplicate` into `survivor` and deletes it. Interactions, follow-ups, tags,
+    introductions (both ways), objective targets and priorities move to the survivor; its
+    empty fields are filled from the duplicate; where both have a value and they differ, the
+    survivor keeps its own and the duplicate's is written into the notes with a label; e-mails
+    and phones it lacks are added. Nothing the duplicate held is lost."""
+    if survivor.pk == duplicate.pk:
+        raise ValueError("A contact cannot be merged with itself.")
+    if survivor.owner_id != duplicate.owner_id:
+        raise PermissionError("Both contacts must belong to the same owner.")
+    # Both rows locked, in id order (no deadlock with a merge the other way round).
+    locked = Contact.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])
+    rows = {c.pk: c for c in locked.order_by("pk")}
+    survivor, duplicate = rows[survivor.pk], rows[duplicate.pk]
+
+    from followups.models import FollowUp
+    from goals.models import Objective, Priority
+
+    _move_m2m(Interaction.contacts.through, "interaction", survivor=survivor, duplicate=duplicate)
+    _move_m2m(FollowUp.contacts.through, "followup", survivor=survivor, duplicate=duplicate)
+    _move_m2m(Contact.tags.through, "tag", survivor=survivor, duplicate=duplicate)
+    _move_m2m(Objective.targets.through, "objective", survivor=survivor, duplicate=duplicate)
+    Priority.objects.filter(contact=duplicate).update(contact=survivor)
+    # Introductions: whom the duplicate introduced, and who introduced the duplicate.
+    Contact.objects.filter(introduced_by=duplicate).exclude(pk=survivor.pk).update(
+        introduced_by=survivor
+    )
+    notes = _merged_notes(survivor, duplicate)
+    if survivor.introduced_by_id == duplicate.pk:
+        survivor.introduced_by = None
+    introducer = duplicate.introduced_by_id
+    if introducer and introducer != survivor.pk:
+        if survivor.introduced_by_id is None:
+            survivor.introduced_by_id = introducer
+        elif survivor.introduced_by_id != introducer:
+            notes.append(
+                f"Also introduced by ({duplicate.name}, merged): {duplicate.introduced_by}"
+            )
+
+    for name in MERGE_TEXT_FIELDS:
+        if not getattr(survivor, name) and getattr(duplicate, name):
+            setattr(survivor, name, getattr(duplicate, name))
+    if not survivor.source:
+        survivor.source = duplicate.source
+    if survivor.met_on is None:
+        survivor.met_on = duplicate.met_on
+    if survivor.cadence_days is None:
+        survivor.cadence_days = duplicate.cadence_days
+    if not survivor.birthday_month and duplicate.birthday_month:
+        survivor.birthday_year = duplicate.birthday_year
+        survivor.birthday_month = duplicate.birthday_month
+        survivor.birthday_day = duplicate.birthday_day
+    elif (survivor.birthday_month, survivor.birthday_day) == (
+        duplicate.birthday_month,
+        duplicate.birthday_day,
+    ) and not survivor.birthday_year:
+        survivor.birthday_year = duplicate.birthday_year
+    if survivor.checkin_snoozed_until is None:
+        survivor.checkin_snoozed_until = duplicate.checkin_snoozed_until
+    if duplicate.notes.strip() and duplicate.notes.strip() not in survivor.notes:
+        notes.append(f"Notes of {duplicate.name} (merged):\n{duplicate.notes.strip()}")
+    if notes:
+        survivor.notes = "\n".join(filter(None, [survivor.notes.strip(), *notes]))
+    private = duplicate.private_notes.strip()
+    if private and private not in survivor.private_notes:
+        survivor.private_notes = "\n".join(
+            filter(
+                None, [survivor.private_notes.strip(), f"From {duplicate.name} (merged):", private]
+            )
+        )
+
+    # E-mails and phones the survivor lacks join it; its primary stays primary.
+    ours = {a.lower() for a in survivor.emails.values_list("address", flat=True)}
+    has_primary = survivor.emails.filter(is_primary=True).exists()
+    for email in duplicate.emails.order_by("-is_primary", "pk"):
+        if email.address.lower() not in ours:
+            ContactEmail.objects.filter(pk=email.pk).update(
+                contact=survivor, is_primary=not has_primary
+            )
+            ours.add(email.address.lower())
+            has_primary = True
+    digits = {
+        "".join(filter(str.isdigit, n)) for n in survivor.phones.values_list("number", flat=True)
+    }
+    has_primary = survivor.phones.filter(is_primary=True).exists()
+    for phone in duplicate.phones.order_by("-is_primary", "pk"):
+        key = "".join(filter(str.isdigit, phone.number))
+        if key not in digits:
+            ContactPhone.objects.filter(pk=phone.pk).update(
+                contact=survivor, is_primary=not has_primary
+            )
+            digits.add(key)
+            has_primary = True
+
+    # The earlier "added on" date: tenure and the first check-in count from it.
+    first_added = min(survivor.created_at, duplicate.created_at)
+    survivor.save()
+    duplicate.delete()
+    Contact.objects.filter(pk=survivor.pk).update(created_at=first_added)
+    _refresh([survivor.pk], today=today)
+    survivor.refresh_from_db()
+    return survivor

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.contact_list, name="list"),
     path("new/", views.contact_edit, name="create"),
     path("bulk/", views.contact_bulk, name="bulk"),
+    path("merge/", views.contact_merge, name="merge"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +28,7 @@ from contacts.scoping import (
 from contacts.services import (
     contact_save,
     contacts_bulk_update,
+    contacts_merge,
     interaction_delete,
     interaction_update,
 )
@@ -166,6 +167,50 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "shared": contact.interactions.count() - only_theirs.count(),
     }
     return render(request, "contacts/contact_confirm_delete.html", context)
+
+
+def _contact_param(request: HttpRequest, name: str) -> Contact | None:
+    value = (request.POST if request.method == "POST" else request.GET).get(name, "").strip()
+    return get_contact_for(request.user, int(value)) if value.isdigit() else None
+
+
+@require_http_methods(["GET", "POST"])
+def contact_merge(request: HttpRequest) -> HttpResponse:
+    """Merge two contacts: pick the other one, see what will happen, confirm. The contact
+    kept is the one the page was opened from, unless the user swaps them."""
+    contact = _contact_param(request, "contact")
+    if contact is None:
+        raise Http404("Which contact?")
+    other = _contact_param(request, "with")
+    if other is not None and other.pk == contact.pk:
+        other = None
+    if request.method == "POST" and other is not None:
+        survivor, duplicate = (
+            (other, contact)
+            if request.POST.get("keep") == "with"
+            else (
+                contact,
+                other,
+            )
+        )
+        name = duplicate.name
+        survivor = contacts_merge(
+            survivor=survivor, duplicate=duplicate, today=local_today(request.user)
+        )
+        messages.success(request, f"{name} is merged into {survivor.name}.")
+        return redirect("contacts:detail", pk=survivor.pk)
+    query = request.GET.get("q", "").strip()
+    found = [c for c in contacts_matching(request.user, query) if c.pk != contact.pk]
+    context = {"contact": contact, "other": other, "query": query, "found": found}
+    if other is not None:
+        context["sides"] = [("contact", contact), ("with", other)]
+        context["moves"] = {
+            "interactions": other.interactions.count(),
+            "followups": other.followups.count(),
+            "tags": other.tags.count(),
+            "introduced": other.introduced.count(),
+        }
+    return render(request, "contacts/contact_merge.html", context)
 
 
 @require_POST

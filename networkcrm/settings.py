@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "contacts",
     "goals",
     "followups",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Page queries are short; PostgreSQL's JIT spent more time compiling the contact
     # search's COUNT than running it (see bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Keep connections between requests and tasks: opening one costs more than most pages'
+    # queries. Health checks replace a connection the server has dropped.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis and Celery -------------------------------------------------------------------
@@ -133,6 +138,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     # The file-system transport has no broadcast exchange for remote control.
@@ -170,6 +176,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.integer("DIGEST_SWEEP_INTERVAL", 60, minimum=1)),
         "options": {"expires": 55},
     },
+    # Weekly KPIs and the weekly summary: the sweep finds due users in the database (goals/kpis.py).
+    "kpi-sweep": {"task": "goals.tasks.kpi_sweep", "schedule": 60.0, "options": {"expires": 55}},
 }
 
 # The daily digest (followups/digest.py). A claimed delivery belongs to one worker for the
@@ -284,6 +292,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)  # per upload
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

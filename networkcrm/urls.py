@@ -12,6 +12,8 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("followups/", include("followups.urls")),
     path("goals/", include("goals.urls")),
+    path("kpis/", include("goals.kpi_urls")),
+    path("import/", include("imports.urls")),
     path("soon/<slug:section>/", views.coming_soon, name="coming_soon"),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),

@@ -25,13 +25,11 @@ from followups.views import snooze_days
 from goals.models import GoalPlan
 
 # Sections whose issue has not landed yet: a page that says so instead of a dead link.
-COMING_SOON = {
-    "kpis": ("KPIs", "Weekly measures of whether your networking works, against your targets."),
-    "import": ("Import", "Bring in contacts from LinkedIn, vCard and CSV files."),
-}
+COMING_SOON: dict[str, tuple[str, str]] = {}
 
 
-TODAY_LIMIT = 50  # of each list; the rest are counted, and a link leads to them
+# Of each list: a morning's worth, closest circles first; the rest are counted and linked.
+TODAY_LIMIT = 20
 
 
 def today(request: HttpRequest) -> HttpResponse:

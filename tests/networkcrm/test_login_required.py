@@ -20,8 +20,9 @@ PUBLIC = {
     "followups:calendar",
     "followups:digest_action",
     "followups:digest_unsubscribe",
+    "kpis:summary_unsubscribe",
 }
-SAMPLE_KWARGS = {"section": "kpis", "uidb64": "MQ", "token": "set-password", "pk": 1}
+SAMPLE_KWARGS = {"section": "import", "uidb64": "MQ", "token": "set-password", "pk": 1}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = ""):
