@@ -29,21 +29,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User, local_today
 from contacts.models import OFFLINE_CHANNELS, Channel, Circle, Outcome
 from goals.kpis import (
+    HEADLINES,
     PERIOD_SPECS,
     SNAPSHOT_SPECS,
     TODAY_CARDS,
     WEEK,
-    Comparison,
     duration_text,
     history,
     kpi_number,
     last_finished_week,
     number_text,
     week_so_far,
+    week_so_far_and,
 )
 from goals.metrics import CATALOG
 from goals.models import Platform, Tactic, WeeklyKpi
-from goals.summary import summary_turn_off, unsubscribe_read, week_report
+from goals.summary import overdue_specs, summary_turn_off, unsubscribe_read, week_report
 
 TREND_WEEKS = 12
 # What an objective's progress at a week's end covers, by its period.
@@ -436,13 +437,21 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
     today = local_today(request.user)
     charts = charts_for(request.user, today)
     last = last_finished_week(today)
+    # This week so far, and who is overdue for the suggestions, in the same queries.
+    so_far, overdue = week_so_far_and(request.user, today, HEADLINES, overdue_specs(last))
     # What to do this week: drawn from the last finished week, once it is rolled up.
     rows = charts.weeks.rows
     report = None
     if rows and rows[-1] is not None:
         found = [row for row in rows if row is not None]
-        report = week_report(request.user, last, rows=found, tactics=charts.tactics, outcomes=False)
-    so_far: list[Comparison] = week_so_far(request.user, today)
+        report = week_report(
+            request.user,
+            last,
+            rows=found,
+            tactics=charts.tactics,
+            overdue=overdue,
+            outcomes=False,
+        )
     context = {
         "today": today,
         "last_week": last,

@@ -11,7 +11,7 @@ read from its `WeeklyKpi` row, written in the same transaction as the delivery.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,7 +27,7 @@ from contacts.models import OFFLINE_CHANNELS, Circle, Contact, Interaction, Kind
 from followups.digest import message_id
 from followups.models import DigestDelivery
 from goals.kpis import WEEK, Comparison, duration_text, kpi_number
-from goals.metrics import CATALOG, Spec, for_user
+from goals.metrics import CATALOG, Number, Spec, for_user
 from goals.models import Platform, Tactic, WeeklyKpi
 from goals.progress import Status
 from networkcrm.mail import templated_email
@@ -35,6 +35,7 @@ from networkcrm.mail import templated_email
 UNSUBSCRIBE_SALT = "goals.summary.unsubscribe"
 AVERAGE_WEEKS = 4
 SUGGESTIONS = 3
+CLOSEST = (Circle.INNER, Circle.CLOSE)  # whose overdue check-ins a suggestion names
 OUTCOMES_LISTED = 10
 # What the e-mail compares, in this order.
 MEASURES = (
@@ -99,12 +100,13 @@ def week_report(
     now: dt.datetime | None = None,
     rows: Iterable[WeeklyKpi] | None = None,
     tactics: Iterable[Tactic] | None = None,
+    overdue: Mapping[str, Number] | None = None,
     outcomes: bool = True,
 ) -> WeekReport:
     """The report of the week starting `week_start` (raises WeeklyKpi.DoesNotExist when it has
-    not been rolled up). Six queries whatever the size of the network; one when given the
-    user's rows of those weeks (or more) and their active tactics, and not asked for the
-    outcomes won, as the KPI page has and does."""
+    not been rolled up). Six queries whatever the size of the network; none when given the
+    user's rows of those weeks (or more), their active tactics and the `overdue_specs` values,
+    and not asked for the outcomes won, as the KPI page does."""
     first = week_start - AVERAGE_WEEKS * WEEK
     if rows is None:
         rows = WeeklyKpi.objects.filter(
@@ -137,7 +139,7 @@ def week_report(
             .order_by("occurred_on", "pk")[:OUTCOMES_LISTED]
         )
     report = WeekReport(week, previous, earlier, comparisons, won)
-    found = suggestions(user, report, now=now, tactics=tactics)
+    found = suggestions(user, report, now=now, tactics=tactics, overdue=overdue)
     return WeekReport(week, previous, earlier, comparisons, won, found)
 
 
@@ -162,32 +164,36 @@ def _weeks_without(rows: list[WeeklyKpi], test: Any) -> int:
     return count
 
 
+def overdue_specs(week_start: dt.date) -> dict[str, Spec]:
+    """Contacts overdue in the two closest circles, as the week ended (or today, if sooner):
+    they read the contacts' check-in dates, so they are as of now for a past week."""
+    window = (week_start, week_start + WEEK)
+    return {
+        f"overdue.{circle}": Spec("contacts_overdue", audience=Q(circle=circle), window=window)
+        for circle in CLOSEST
+    }
+
+
 def suggestions(
     user: User,
     report: WeekReport,
     *,
     now: dt.datetime | None = None,
     tactics: Iterable[Tactic] | None = None,
+    overdue: Mapping[str, Number] | None = None,
 ) -> list[Suggestion]:
     """At most three things to do this week, most useful first, each drawn from the numbers:
     overdue check-ins in the closest circles, time against the tactics' budgets, the
-    online/offline balance, objectives behind, late follow-ups, reciprocity. Two queries."""
+    online/offline balance, objectives behind, late follow-ups, reciprocity. Two queries, none
+    when given the active tactics and the `overdue_specs` values."""
     week, found = report.week, []
     contacts = reverse("contacts:list")
     plan = reverse("goals:plan")
-    # Who is overdue right now, in the two closest circles (the contacts' check-in dates).
-    overdue = for_user(
-        user,
-        week.week_start,
-        week.week_start + WEEK,
-        {
-            circle: Spec("contacts_overdue", audience=Q(circle=circle))
-            for circle in (Circle.INNER, Circle.CLOSE)
-        },
-        now=now,
-    )
-    for circle in (Circle.INNER, Circle.CLOSE):
-        if count := overdue[circle]:
+    if overdue is None:
+        specs = overdue_specs(week.week_start)
+        overdue = for_user(user, week.week_start, week.week_start + WEEK, specs, now=now)
+    for circle in CLOSEST:
+        if count := overdue[f"overdue.{circle}"]:
             verb = "is" if count == 1 else "are"
             found.append(
                 Suggestion(

@@ -434,8 +434,10 @@ def test_a_move_across_the_date_line_mid_week_gives_one_row_per_iso_week(db):
 
 def members(count: int, offset: int = 0) -> list[User]:
     made = []
+    zones = ("Europe/Paris", "Pacific/Auckland", "America/New_York")  # two weeks end by then
     for n in range(offset, offset + count):
-        user = user_sign_up(email=f"m{n}@example.com", password=PASSWORD, timezone="Europe/Paris")
+        zone = zones[n % len(zones)]
+        user = user_sign_up(email=f"m{n}@example.com", password=PASSWORD, timezone=zone)
         plan = GoalPlan.objects.create(owner=user, started_on=dt.date(2026, 6, 1))
         tag = Tag.objects.create(owner=user, name="hiring")
         objective = Objective.objects.create(

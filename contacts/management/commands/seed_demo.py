@@ -20,6 +20,7 @@ from contacts.demo import (
     demo_users_ensure,
 )
 from goals.demo import BENCH_OBJECTIVES, bench_plan_load, demo_plan_load
+from goals.kpis import rollup_backfill
 
 __all__ = ["DEMO_PASSWORD", "Command"]
 
@@ -70,6 +71,10 @@ class Command(BaseCommand):
             if plan
             else f"Goal plan of {DEMO_USERS['owner'][0]}: already there, nothing added."
         )
+        # Twelve weeks of KPIs from the demo year, so the KPI page has trends from the start
+        # (rewriting the same rows on a second run).
+        rows = rollup_backfill(weeks=12, users=[demo_users["owner"]])
+        self.stdout.write(f"Weekly KPIs of {DEMO_USERS['owner'][0]}: {rows} weeks rolled up.")
 
         if users:
             started = time.perf_counter()
