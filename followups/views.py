@@ -134,40 +134,38 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def followup_create(request: HttpRequest) -> HttpResponse:
-    today = local_today(request.user)
     initial = {}
     if (contact_id := request.GET.get("contact", "").strip()).isdigit():
         initial["contacts"] = [get_contact_for(request.user, int(contact_id)).pk]
-    form = FollowUpForm(request.POST or None, owner=request.user, today=today, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        followup = services.followup_create(
-            owner=request.user,
-            contacts=list(form.cleaned_data["contacts"]),
-            about=form.cleaned_data["about"],
-            due_on=form.cleaned_data["due_on"],
-        )
-        messages.success(
-            request, f"Follow-up saved: “{followup.about}” by {_day(followup.due_on)}."
-        )
-        return redirect(back_to(request, "followups:list"))
-    return render(
-        request,
-        "followups/followup_form.html",
-        {"form": form, "followup": None, "next": back_to(request, "followups:list")},
-    )
+    return _followup_form(request, None, initial=initial)
 
 
 @scoped(get_followup_for, "GET", "POST")
 def followup_edit(request: HttpRequest, followup: FollowUp) -> HttpResponse:
-    today = local_today(request.user)
-    form = FollowUpForm(request.POST or None, instance=followup, owner=request.user, today=today)
+    return _followup_form(request, followup)
+
+
+def _followup_form(
+    request: HttpRequest, followup: FollowUp | None, initial: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The one form behind creating and editing a follow-up."""
+    form = FollowUpForm(
+        request.POST or None,
+        instance=followup,
+        initial=initial,
+        owner=request.user,
+        today=local_today(request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        services.followup_update(
-            followup=followup,
-            contacts=list(form.cleaned_data["contacts"]),
-            about=form.cleaned_data["about"],
-            due_on=form.cleaned_data["due_on"],
-        )
+        fields = {
+            "contacts": list(form.cleaned_data["contacts"]),
+            "about": form.cleaned_data["about"],
+            "due_on": form.cleaned_data["due_on"],
+        }
+        if followup is None:
+            followup = services.followup_create(owner=request.user, **fields)
+        else:
+            services.followup_update(followup=followup, **fields)
         messages.success(
             request, f"Follow-up saved: “{followup.about}” by {_day(followup.due_on)}."
         )
