@@ -49,6 +49,11 @@ class SignUpForm(forms.Form):
         # static/js/app.js fills this from the browser when the form is first shown.
         widget=forms.Select(attrs={"data-browser-timezone": "true"}),
     )
+    coach = forms.BooleanField(
+        label="I am a coach",
+        required=False,
+        help_text="Clients who invite you appear on your caseload in the admin panel.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

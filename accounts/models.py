@@ -151,3 +151,120 @@ class Profile(models.Model):
 def local_today(user: User) -> dt.date:
     profile = getattr(user, "profile", None)
     return profile.today() if profile is not None else timezone.localdate()
+
+
+# --- Coaching: who may look over whose shoulder ------------------------------------------
+
+COACHES_GROUP = "Coaches"
+
+
+def is_coach(user: object) -> bool:
+    """A coach: staff, in the Coaches group. Read once per request object (the admin asks
+    often), from the groups the user belongs to."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return False
+    cached = getattr(user, "_is_coach", None)
+    if cached is None:
+        cached = user.groups.filter(name=COACHES_GROUP).exists()  # type: ignore[attr-defined]
+        user._is_coach = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class CoachScope(models.TextChoices):
+    """What a coach may see, each scope including the ones before it. Never private notes or
+    private interactions, whatever the scope."""
+
+    PLAN = "plan", "Plan and KPIs"
+    CONTACTS = "contacts", "Plan, KPIs and contacts"
+    INTERACTIONS = "interactions", "Plan, KPIs, contacts and interactions"
+
+
+SCOPE_ORDER = [CoachScope.PLAN, CoachScope.CONTACTS, CoachScope.INTERACTIONS]
+
+
+def scopes_including(scope: str) -> list[str]:
+    """The scopes that let a coach see what `scope` covers."""
+    return [str(s) for s in SCOPE_ORDER[SCOPE_ORDER.index(CoachScope(scope)) :]]
+
+
+class AssignmentStatus(models.TextChoices):
+    INVITED = "invited", "Invited"  # the client invited a coach by e-mail; not accepted yet
+    REQUESTED = "requested", "Requested"  # a coach asked; the client has not answered yet
+    ACTIVE = "active", "Active"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Ended"
+
+
+OPEN_STATUSES = [AssignmentStatus.INVITED, AssignmentStatus.REQUESTED, AssignmentStatus.ACTIVE]
+
+
+class CoachAssignmentQuerySet(models.QuerySet["CoachAssignment"]):
+    def active(self) -> CoachAssignmentQuerySet:
+        return self.filter(status=AssignmentStatus.ACTIVE)
+
+    def clients_of(self, coach: User | int, scope: str = CoachScope.PLAN) -> models.QuerySet:
+        """The ids of the coach's active clients whose scope covers `scope`: a subquery,
+        read on every request, so a revocation holds from the coach's next request on."""
+        return (
+            self.active().filter(coach=coach, scope__in=scopes_including(scope)).values("client_id")
+        )
+
+
+class CoachAssignment(models.Model):
+    """A client lets a coach see part of their account: invited by the client (by e-mail)
+    or requested by the coach, active once the other side agrees, revoked by the client at
+    any moment. Ended rows are kept: the client's record of who could see what, and when."""
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_assignments")
+    coach = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coaching_assignments",
+        help_text="Empty until an invited coach accepts.",
+    )
+    email = models.EmailField("coach's e-mail", help_text="Where the invitation went.")
+    scope = models.CharField(max_length=16, choices=CoachScope.choices, default=CoachScope.PLAN)
+    status = models.CharField(max_length=10, choices=AssignmentStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CoachAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["coach", "status"], name="assignment_coach_status"),
+            models.Index(fields=["client", "status"], name="assignment_client_status"),
+        ]
+        constraints = [
+            # One open relationship between a client and a coach (account or address).
+            models.UniqueConstraint(
+                fields=["client", "coach"],
+                condition=models.Q(status__in=OPEN_STATUSES, coach__isnull=False),
+                name="assignment_one_open_per_coach",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "email"],
+                condition=models.Q(status=AssignmentStatus.INVITED),
+                name="assignment_one_invitation_per_address",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=AssignmentStatus.ACTIVE) | models.Q(coach__isnull=False),
+                name="assignment_active_has_coach",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(coach=models.F("client")),
+                name="assignment_not_own_coach",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        coach = self.coach or self.email
+        return f"{coach} coaching {self.client} ({self.get_status_display().lower()})"
+
+    def covers(self, scope: str) -> bool:
+        return self.status == AssignmentStatus.ACTIVE and self.scope in scopes_including(scope)

@@ -602,15 +602,15 @@ def derived_refresh(
 def demo_users_ensure() -> dict[str, User]:
     """The three demo accounts and the Coaches group, created once."""
     users = {
-        "owner": _demo_user(*DEMO_USERS["owner"]),
-        "coach": _demo_user(*DEMO_USERS["coach"], staff=True),
-        "operator": _demo_user(*DEMO_USERS["operator"], staff=True, superuser=True),
+        "owner": demo_user(*DEMO_USERS["owner"]),
+        "coach": demo_user(*DEMO_USERS["coach"], staff=True),
+        "operator": demo_user(*DEMO_USERS["operator"], staff=True, superuser=True),
     }
     Group.objects.get_or_create(name="Coaches")[0].user_set.add(users["coach"])
     return users
 
 
-def _demo_user(email: str, name: str, *, staff: bool = False, superuser: bool = False) -> User:
+def demo_user(email: str, name: str, *, staff: bool = False, superuser: bool = False) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = user_sign_up(email=email, password=DEMO_PASSWORD, name=name)

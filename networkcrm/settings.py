@@ -42,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "networkcrm.apps.NetworkCRMAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "goals",
     "followups",
     "imports",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ CELERY_BEAT_SCHEDULE = {
 DIGEST_LEASE_SECONDS = env.integer("DIGEST_LEASE_SECONDS", 600, minimum=1)
 DIGEST_RETRY_PAUSE_SECONDS = env.integer("DIGEST_RETRY_PAUSE_SECONDS", 2, minimum=0)
 DIGEST_LINK_DAYS = env.integer("DIGEST_LINK_DAYS", 7, minimum=1)
+# How long a coach invitation link works.
+COACH_INVITATION_DAYS = env.integer("COACH_INVITATION_DAYS", 14, minimum=1)
 DIGEST_MAX_ITEMS = env.integer("DIGEST_MAX_ITEMS", 25, minimum=1)
 DIGEST_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 

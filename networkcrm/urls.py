@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from networkcrm import views
 
-admin.site.site_header = "NetworkCRM administration"
-admin.site.site_title = "NetworkCRM admin"
-
 urlpatterns = [
     path("", views.today, name="today"),
     path("accounts/", include("accounts.urls")),
@@ -14,6 +11,7 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("kpis/", include("goals.kpi_urls")),
     path("import/", include("imports.urls")),
+    path("coaching/", include("coaching.urls")),
     path("soon/<slug:section>/", views.coming_soon, name="coming_soon"),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),

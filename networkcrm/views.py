@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import local_today
+from coaching.today import coach_messages
 from contacts.models import Circle
 from contacts.scoping import contacts_for
 from followups.agenda import agenda_for
@@ -55,6 +56,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "logged": sum(logged for _n, logged in counts.values()),
         **snooze_days(day),
         "followup_form": FollowUpForm(owner=request.user, today=day),
+        **coach_messages(request.user),
     }
     return render(request, "today.html", context)
 

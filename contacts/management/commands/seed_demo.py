@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import User
+from coaching.demo import DEMO_CLIENTS, demo_coaching_load
 from contacts.demo import (
     BENCH_EMAIL,
     DEMO_PASSWORD,
@@ -71,10 +72,17 @@ class Command(BaseCommand):
             if plan
             else f"Goal plan of {DEMO_USERS['owner'][0]}: already there, nothing added."
         )
-        # Twelve weeks of KPIs from the demo year, so the KPI page has trends from the start
-        # (rewriting the same rows on a second run).
-        rows = rollup_backfill(weeks=12, users=[demo_users["owner"]])
-        self.stdout.write(f"Weekly KPIs of {DEMO_USERS['owner'][0]}: {rows} weeks rolled up.")
+        clients = demo_coaching_load(
+            coach=demo_users["coach"], owner=demo_users["owner"], today=today
+        )
+        self.stdout.write(
+            f"Caseload of {DEMO_USERS['coach'][0]}: "
+            + ", ".join(f"{client.email}" for client in clients)
+        )
+        # Twelve weeks of KPIs from the demo year, so the KPI page and the caseload have trends
+        # from the start (rewriting the same rows on a second run).
+        rows = rollup_backfill(weeks=12, users=clients)
+        self.stdout.write(f"Weekly KPIs of the demo clients: {rows} weeks rolled up.")
 
         if users:
             started = time.perf_counter()
@@ -104,6 +112,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for role, (email, _) in DEMO_USERS.items():
             self.stdout.write(f"  {role:<9} {email} / {DEMO_PASSWORD}")
+        for email, _name, scope, _starter, _seed in DEMO_CLIENTS:
+            self.stdout.write(f"  {'client':<9} {email} / {DEMO_PASSWORD} (coach sees: {scope})")
         if users:
             last = BENCH_EMAIL.format(n=users) if users > 1 else ""
             self.stdout.write(

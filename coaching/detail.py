@@ -1,0 +1,100 @@
+"""What the coach's page for one client shows: the plan with live progress, this week so far,
+the weekly KPIs, and the coach's own notes and suggestions. Everything is read the way the
+client's own pages read it (the metric catalog, the rollups), never from private fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from accounts.models import CoachAssignment, CoachScope, User
+from coaching.caseload import client_today
+from coaching.models import CoachNote, Suggestion
+from goals.kpis import kpi_number, number_text, week_so_far
+from goals.metrics import CATALOG
+from goals.models import GoalPlan, WeeklyKpi
+from goals.progress import STATUS_LABELS, plan_numbers, plan_objectives
+
+KPI_WEEKS = 12
+KPI_COLUMNS = (
+    "interactions_by_kind",
+    "meaningful_connections",
+    "new_contacts",
+    "minutes_spent",
+    "outcomes",
+)
+
+
+@dataclass(frozen=True)
+class KpiWeek:
+    week_start: dt.date
+    cells: list[str]
+    on_track: int
+    objectives: int
+
+
+def client_detail_context(assignment: CoachAssignment, coach: User) -> dict[str, Any]:
+    client = assignment.client
+    today = client_today(assignment)  # type: ignore[arg-type]
+    sees_contacts = assignment.covers(CoachScope.CONTACTS)
+    sees_interactions = assignment.covers(CoachScope.INTERACTIONS)
+    plan = GoalPlan.objects.active().filter(owner=client).first()
+    objectives, tactics, priorities, numbers = [], [], [], None
+    if plan is not None:
+        objectives = plan_objectives(plan)
+        tactics = list(plan.tactics.filter(active=True))
+        numbers = plan_numbers(plan, today=today, objectives=objectives, tactics=tactics)
+        priorities = [
+            (
+                priority.not_now,
+                _priority_text(priority, sees_contacts),
+            )
+            for priority in plan.priorities.select_related("objective", "contact")
+        ]
+    weeks = list(WeeklyKpi.objects.filter(user=client).order_by("-week_start")[:KPI_WEEKS])
+    kpi_weeks = [
+        KpiWeek(
+            week.week_start,
+            [number_text(CATALOG[key].unit, kpi_number(week, key)) for key in KPI_COLUMNS],
+            sum(o.get("status") in ("on_track", "done") for o in week.objectives),
+            len(week.objectives),
+        )
+        for week in weeks
+    ]
+    notes = CoachNote.objects.filter(client=client, coach=coach)[:10]
+    suggestions = Suggestion.objects.filter(client=client, coach=coach)[:10]
+    return {
+        "assignment": assignment,
+        "client": client,
+        "today": today,
+        "plan": plan,
+        "progress": numbers.objectives if numbers else [],
+        "status_labels": STATUS_LABELS,
+        "tactic_times": numbers.tactics if numbers else [],
+        "priorities": [text for not_now, text in priorities if not not_now],
+        "not_now": [text for not_now, text in priorities if not_now],
+        "so_far": week_so_far(client, today),
+        "kpi_columns": [CATALOG[key].label for key in KPI_COLUMNS],
+        "kpi_weeks": kpi_weeks,
+        "notes": notes,
+        "suggestions": suggestions,
+        "sees_contacts": sees_contacts,
+        "sees_interactions": sees_interactions,
+        "contacts_url": reverse("admin:coaching_clientcontact_changelist") + f"?client={client.pk}",
+        "interactions_url": reverse("admin:coaching_clientinteraction_changelist")
+        + f"?client={client.pk}",
+        "note_url": reverse("admin:coaching_coachnote_add") + f"?client={client.pk}",
+        "suggest_url": reverse("admin:coaching_suggestion_add") + f"?client={client.pk}",
+    }
+
+
+def _priority_text(priority: Any, sees_contacts: bool) -> str:
+    if priority.objective_id:
+        return f"Objective: {priority.objective.title}"
+    if priority.contact_id:
+        # A contact's name is contact data: shown only when the scope covers contacts.
+        return f"Contact: {priority.contact}" if sees_contacts else "A contact"
+    return priority.text
