@@ -1,0 +1,149 @@
+"""The caseload and the client page: the client's own numbers, a fixed number of queries,
+every look logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import CoachScope
+from accounts.services import user_sign_up
+from coaching.caseload import caseload, numbers_for
+from coaching.models import AccessLog
+from contacts.models import Contact
+from goals.kpis import monday, rollup_backfill
+from goals.metrics import Spec, for_user
+from tests.coaching.conftest import assign, network
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+CASELOAD = reverse("admin:coaching_client_changelist")
+
+
+def clients(count: int, coach, zones=("Pacific/Auckland", "America/Los_Angeles", "UTC")):
+    made = []
+    for n in range(count):
+        user = user_sign_up(
+            email=f"client{n}@example.com",
+            password=PASSWORD,
+            name=f"Client {n}",
+            timezone=zones[n % len(zones)],
+        )
+        network(user, today=user.profile.today())
+        assign(user, coach, CoachScope.INTERACTIONS)
+        made.append(user)
+    rollup_backfill(weeks=2, users=made)
+    return made
+
+
+def test_this_weeks_numbers_are_the_catalogs_in_each_clients_week(coach):
+    made = clients(3, coach)
+    rows = list(caseload(coach))
+    numbers = numbers_for(rows)
+    for row in rows:
+        zone = row.client.profile.zone
+        today = timezone.localtime(timezone.now(), zone).date()
+        specs = {
+            key: Spec(key)
+            for key in ("interactions_by_kind", "meaningful_connections", "new_contacts")
+        }
+        expected = for_user(row.client, monday(today), today + dt.timedelta(days=1), specs)
+        assert {h.key: h.value for h in numbers[row.client_id].this_week} == expected
+        # The private interaction counts in the client's own numbers, so here too: counts
+        # are not private notes.
+        assert expected["interactions_by_kind"] == 2
+    assert {row.client_id for row in rows} == {user.pk for user in made}
+
+
+def test_overdue_is_counted_in_the_clients_today_and_sorts(coach):
+    first, second = clients(2, coach)
+    today = timezone.localdate()
+    Contact.objects.filter(owner=second).update(next_checkin_on=today - dt.timedelta(days=5))
+    rows = {row.client_id: row for row in caseload(coach)}
+    assert rows[first.pk].overdue == 0
+    assert rows[second.pk].overdue == 2
+    ordered = [row.client_id for row in caseload(coach).order_by("-overdue")]
+    assert ordered[0] == second.pk
+
+
+def test_the_caseload_runs_the_same_queries_for_2_and_for_8_clients(coach, coach_client):
+    counts = []
+    made = []
+    for total in (2, 8):
+        more = clients(total - len(made), coach) if total > len(made) else []
+        for n, user in enumerate(more):
+            user.email = f"batch{total}-{n}@example.com"
+            user.save(update_fields=["email"])
+        made += more
+        coach_client.get(CASELOAD)  # warm: the session, content types
+        with CaptureQueriesContext(connection) as queries:
+            response = coach_client.get(CASELOAD)
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_caseload_shows_headlines_trend_and_objectives(coach, coach_client):
+    [client] = clients(1, coach)
+    response = coach_client.get(CASELOAD)
+    text = response.content.decode()
+    assert "client0@example.com" in text
+    assert "2 interactions · 2 meaningful connections · 2 new contacts" in text
+    assert "Objectives" in text
+    row = response.context["cl"].result_list[0]
+    assert row.numbers.objectives_week is not None
+    assert len(row.numbers.trend) == 2
+    # Searching narrows; another coach's client never appears.
+    assert coach_client.get(CASELOAD + "?q=nobody").context["cl"].result_count == 0
+    assert coach_client.get(CASELOAD + "?q=client0").context["cl"].result_count == 1
+
+
+def test_each_look_is_logged_for_the_client_to_see(coach, coach_client, alice, alice_client):
+    assignment = assign(alice, coach, CoachScope.INTERACTIONS)
+    data = network(alice)
+    coach_client.get(CASELOAD)
+    coach_client.get(reverse("admin:coaching_client_change", args=[assignment.pk]))
+    coach_client.get(reverse("admin:coaching_clientcontact_changelist") + "?q=Nadia")
+    coach_client.get(reverse("admin:coaching_clientcontact_change", args=[data["open"].pk]))
+    coach_client.get(reverse("admin:coaching_clientinteraction_changelist"))
+    log = list(AccessLog.objects.filter(client=alice).order_by("at", "pk"))
+    assert [entry.what for entry in log] == [
+        "caseload list",
+        "plan and KPIs",
+        "contact list, searching \u201cNadia\u201d",
+        "contact Nadia Open",
+        "interaction list",
+    ]
+    assert all(entry.coach_id == coach.pk for entry in log)
+    page = alice_client.get(reverse("coaching:settings"))
+    assert b"contact Nadia Open" in page.content
+    assert b"Carol" in page.content
+
+
+def test_the_client_page_shows_plan_kpis_and_progress(coach, coach_client, alice):
+    assignment = assign(alice, coach, CoachScope.PLAN)
+    network(alice)
+    rollup_backfill(weeks=1, users=[alice])
+    response = coach_client.get(reverse("admin:coaching_client_change", args=[assignment.pk]))
+    text = response.content.decode()
+    assert "Meaningful conversations" in text
+    assert "of 4" in text  # the objective's live progress against its target
+    assert "Weekly KPIs" in text
+    assert "Contacts</a>" not in text  # out of scope: no link to them
+
+
+def test_a_coach_without_clients_sees_an_empty_caseload_and_other_coaches_clients_never(
+    coach, coach_client, bob
+):
+    other = user_sign_up(email="otto@example.com", password=PASSWORD, name="Otto")
+    assign(bob, other, CoachScope.INTERACTIONS)
+    response = coach_client.get(CASELOAD)
+    assert response.context["cl"].result_count == 0
+    assert b"bob@example.com" not in response.content
