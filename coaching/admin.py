@@ -23,13 +23,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import CoachAssignment, CoachScope, User, is_coach
 from coaching.caseload import (
@@ -226,17 +230,48 @@ class ClientAdmin(CoachViewAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         if not may_enter(request):
             return Client.objects.none()
-        return caseload(request.user, everyone=request.user.is_superuser)
+        # The overdue count as SQL only when the list is sorted by it (?o=5, ?o=-5.1, …).
+        column = str(self.list_display.index("overdue_now"))
+        sorting = request.GET.get("o", "").replace("-", "").split(".")
+        return caseload(request.user, everyone=request.user.is_superuser, overdue=column in sorting)
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return CaseloadChangeList
+
+    @cached_property
+    def client_url(self) -> str:
+        """A client page's address with 0 for its id: one `reverse` for a whole page."""
+        return reverse("admin:coaching_client_change", args=[0])
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """The admin's own list, but the rows drawn here: one string per row instead of the
+        template engine's per-cell work (a coach's 50 clients are 450 cells)."""
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if changelist is not None:
+            headers = list(result_headers(changelist))
+            context["caseload"] = {
+                "result_headers": headers,
+                "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+                "results": [[self.row_html(row)] for row in changelist.result_list],
+            }
+        return response
+
+    def row_html(self, row: Client) -> str:
+        cells = []
+        for position, name in enumerate(self.list_display):
+            tag = "th" if position == 0 else "td"
+            value = conditional_escape(getattr(self, name)(row))
+            cells.append(f'<{tag} class="field-{name}">{value}</{tag}>')
+        return mark_safe("".join(cells))  # noqa: S308 (every value escaped above)
 
     def describe(self, obj: Any) -> str:
         return "plan and KPIs"
 
     @admin.display(description="Client", ordering="client__name")
     def client_link(self, row: Client) -> str:
-        url = reverse("admin:coaching_client_change", args=[row.pk])
+        url = self.client_url.replace("/0/", f"/{row.pk}/")
         return format_html(
             '<a href="{}">{}</a><br><small>{}</small>',
             url,
@@ -268,16 +303,17 @@ class ClientAdmin(CoachViewAdmin):
     def trend(self, row: Client) -> str:
         if not row.numbers.trend:
             return "—"
+        described = trend_text(row.numbers.trend)
         return format_html(
             '<span title="{}" aria-label="{}">{}</span>',
-            trend_text(row.numbers.trend),
-            trend_text(row.numbers.trend),
+            described,
+            described,
             row.numbers.sparkline,
         )
 
     @admin.display(description="Overdue now", ordering="overdue")
-    def overdue_now(self, row: Client) -> int:
-        return row.overdue
+    def overdue_now(self, row: Client) -> str:
+        return str(row.numbers.overdue)
 
     @admin.display(description="Objectives")
     def objectives(self, row: Client) -> str:
@@ -289,12 +325,17 @@ class ClientAdmin(CoachViewAdmin):
         return f"{numbers.on_track} on track · {numbers.behind} behind"
 
     @admin.display(description="Last interaction", ordering="last_interaction_on")
-    def last_interaction(self, row: Client) -> Any:
-        return row.last_interaction_on or "—"
+    def last_interaction(self, row: Client) -> str:
+        day = row.last_interaction_on
+        return f"{day.day} {day:%b %Y}" if day else "—"
 
     @admin.display(description="Last login", ordering="client__last_login")
-    def last_login(self, row: Client) -> Any:
-        return row.client.last_login.date() if row.client.last_login else "never"
+    def last_login(self, row: Client) -> str:
+        last = row.client.last_login
+        if last is None:
+            return "never"
+        day = timezone.localtime(last).date()
+        return f"{day.day} {day:%b %Y}"
 
     def get_urls(self) -> list[Any]:
         extra = [

@@ -9,8 +9,10 @@ never see two different figures:
   26 hours), so it is at most three catalog calls of one query per source, whatever the number
   of clients;
 - **last week and the 4-week trend**, **objectives on track / behind**: the weekly rollups
-  (`goals.models.WeeklyKpi`), one query for the page;
-- **overdue check-ins now** and **last interaction**: SQL annotations, so the list sorts on them.
+  (`goals.models.WeeklyKpi`), two queries for the page reading only those numbers;
+- **overdue check-ins now**: one grouped query for the page (an annotation only when the list
+  is sorted by it), in each client's today;
+- **last interaction**, **last week**: SQL annotations, so the list sorts on them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -39,25 +42,27 @@ from django.utils import timezone
 from accounts.models import AssignmentStatus, User
 from coaching.models import Client
 from contacts.models import Contact, Interaction
-from goals.kpis import kpi_number, monday, number_text
+from goals.kpis import from_json, monday, number_text
 from goals.metrics import CATALOG, LocalDate, Number, Spec, for_all_users
 from goals.models import WeeklyKpi
 from goals.progress import Status
 
 # The caseload's headline numbers: keys of the metric catalog, as the client's KPI page has them.
-HEADLINES = ("interactions_by_kind", "meaningful_connections", "new_contacts")
+HEADLINES = ("interactions_by_kind", "meaningful_connections")
 TREND_WEEKS = 4
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
-def caseload(coach: User, *, everyone: bool = False) -> QuerySet[Client]:
+def caseload(coach: User, *, everyone: bool = False, overdue: bool = False) -> QuerySet[Client]:
     """The coach's active clients (every active assignment for an operator), with the
-    sortable numbers annotated; one query whatever the number of clients."""
+    sortable numbers annotated; one query whatever the number of clients. The overdue count
+    is annotated only when asked (to sort by it): per row it costs a scan of the client's due
+    contacts, where `numbers_for` counts all the page's clients in one grouped query."""
     rows = Client.objects.filter(status=AssignmentStatus.ACTIVE)
     if not everyone:
         rows = rows.filter(coach=coach)
     today = LocalDate(Value(timezone.now()), Coalesce(F("client__profile__timezone"), Value("UTC")))
-    overdue = (
+    overdue_count = (
         Contact.objects.filter(
             owner=OuterRef("client_id"), archived=False, next_checkin_on__lt=OuterRef("today")
         )
@@ -72,9 +77,10 @@ def caseload(coach: User, *, everyone: bool = False) -> QuerySet[Client]:
         .values("occurred_on")[:1]
     )
     latest = WeeklyKpi.objects.filter(user=OuterRef("client_id")).order_by("-week_start")
-    return rows.select_related("client__profile", "coach").annotate(
-        today=today,
-        overdue=Coalesce(Subquery(overdue), 0),
+    rows = rows.select_related("client__profile", "coach")
+    if overdue:
+        rows = rows.annotate(today=today, overdue=Coalesce(Subquery(overdue_count), 0))
+    return rows.annotate(
         last_interaction_on=Subquery(last_interaction),
         last_week_interactions=Subquery(
             latest.annotate(
@@ -106,6 +112,7 @@ class ClientNumbers:
 
     this_week: list[Headline] = field(default_factory=list)
     trend: list[tuple[dt.date, Number]] = field(default_factory=list)  # oldest first
+    overdue: int = 0  # check-ins overdue in the client's today
     objectives_week: dt.date | None = None
     on_track: int = 0
     behind: int = 0
@@ -134,6 +141,20 @@ def numbers_for(rows: Sequence[Client], now: dt.datetime | None = None) -> dict[
     for row in rows:
         by_today[client_today(row, now)].append(row.client)
     found: dict[int, ClientNumbers] = {row.client_id: ClientNumbers() for row in rows}
+    if not rows:
+        return found
+    due = Q()
+    for today, clients in by_today.items():
+        due |= Q(owner__in=[client.pk for client in clients], next_checkin_on__lt=today)
+    overdue = (
+        Contact.objects.filter(due, archived=False)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values_list("owner", "n")
+    )
+    for pk, count in overdue:
+        found[pk].overdue = count
     for today, clients in by_today.items():
         start, end = monday(today), today + dt.timedelta(days=1)
         specs = {key: Spec(key) for key in HEADLINES}
@@ -141,24 +162,30 @@ def numbers_for(rows: Sequence[Client], now: dt.datetime | None = None) -> dict[
             found[pk].this_week = [
                 Headline(key, CATALOG[key].label, values[key]) for key in HEADLINES
             ]
-    if not rows:
-        return found
     oldest = min(monday(today) for today in by_today) - dt.timedelta(weeks=TREND_WEEKS)
+    # Only the numbers shown, not the rows' whole JSON (every metric of every week).
     weeks = (
         WeeklyKpi.objects.filter(user_id__in=list(found), week_start__gte=oldest)
         .order_by("user_id", "week_start")
-        .only("user_id", "week_start", "values", "snapshots", "objectives")
+        .values_list("user_id", "week_start", KeyTextTransform(HEADLINES[0], "values"))
     )
-    latest: dict[int, WeeklyKpi] = {}
-    for week in weeks:
-        numbers = found[week.user_id]
-        numbers.trend.append((week.week_start, kpi_number(week, HEADLINES[0])))
-        latest[week.user_id] = week
-    for pk, week in latest.items():
-        numbers = found[pk]
+    metric = CATALOG[HEADLINES[0]]
+    for pk, week_start, raw in weeks:
+        found[pk].trend.append((week_start, from_json(metric, raw)))
+    for numbers in found.values():
         numbers.trend = numbers.trend[-TREND_WEEKS:]
-        numbers.objectives_week = week.week_start
-        statuses = [objective.get("status") for objective in week.objectives]
+    latest = (
+        WeeklyKpi.objects.filter(user=OuterRef("user_id"))
+        .order_by("-week_start")
+        .values("week_start")[:1]
+    )
+    objectives = WeeklyKpi.objects.filter(
+        user_id__in=list(found), week_start=Subquery(latest)
+    ).values_list("user_id", "week_start", "objectives")
+    for pk, week_start, rows in objectives:
+        numbers = found[pk]
+        numbers.objectives_week = week_start
+        statuses = [objective.get("status") for objective in rows]
         numbers.objectives = len(statuses)
         numbers.on_track = sum(s in (Status.ON_TRACK, Status.DONE) for s in statuses)
         numbers.behind = sum(s in (Status.BEHIND, Status.MISSED) for s in statuses)

@@ -31,6 +31,13 @@ class NetworkCRMAdminSite(admin.AdminSite):
             context["site_header"] = "NetworkCRM for coaches"
         return context
 
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        # A coach's menu is the coaching app: nothing else would show, and asking every
+        # other model admin (and the permission tables) on each page costs queries.
+        if is_coach(request.user) and not request.user.is_superuser:
+            app_label = "coaching"
+        return super().get_app_list(request, app_label)
+
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if request.user.is_authenticated:
             # Signed in, yet not staff (a networker): the admin is not for them.

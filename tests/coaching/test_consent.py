@@ -79,8 +79,9 @@ def test_coach_accepts_and_the_client_is_on_the_caseload(
 
 
 def test_used_twice_tampered_and_expired_links_show_a_clear_page_and_change_nothing(
-    alice_client, alice, carol, bob, client, django_capture_on_commit_callbacks
+    alice_client, alice, carol, bob, client, settings, django_capture_on_commit_callbacks
 ):
+    settings.COACH_INVITATION_DAYS = 2
     with django_capture_on_commit_callbacks(execute=True):
         invite(alice_client)
     url = path_of(link_in(mail.outbox[0]))
@@ -101,7 +102,7 @@ def test_used_twice_tampered_and_expired_links_show_a_clear_page_and_change_noth
     dave_url = path_of(link_in(mail.outbox[-1]))
     dave = User.objects.create_user(email="dave@example.com", password=PASSWORD)
     client.force_login(dave)
-    with time_machine.travel(timezone.now() + dt.timedelta(days=15)):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
         expired = client.post(dave_url, {"answer": "accept"})
     assert expired.status_code == 400
     assert b"expired" in expired.content
