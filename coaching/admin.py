@@ -221,6 +221,7 @@ class ClientAdmin(CoachViewAdmin):
         "last_login",
     ]
     list_display_links = None
+    show_full_result_count = False
     list_filter = ["scope"]
     search_fields = ["client__email", "client__name"]
     ordering = ["client__name", "client__email"]
@@ -677,12 +678,22 @@ class SuggestionAdmin(CoachWritesAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    """Operators only (model permissions): every coach look at client data."""
+    """Operators only: every coach look at client data. (Answered without the permission
+    tables: the coach's menu asks each admin of the coaching app on every page.)"""
 
     list_display = ["at", "coach", "client", "what"]
     search_fields = ["coach__email", "client__email", "what"]
     list_select_related = ["coach", "client"]
     date_hierarchy = "at"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -150,7 +150,7 @@ def numbers_for(rows: Sequence[Client], now: dt.datetime | None = None) -> dict[
         Contact.objects.filter(due, archived=False)
         .order_by()
         .values("owner")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the ids: the check-in index alone answers
         .values_list("owner", "n")
     )
     for pk, count in overdue:
