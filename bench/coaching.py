@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from bench.client import BenchError, Session, log_in, measure
-from bench.kpis import database_ensure
+from bench.kpis import database_ensure, settings_env
 from bench.run import PAGE_LIMIT, Target, collect_static, django_env, gunicorn, redact
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,19 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     if created and args.skip_build:
         print("The bench database did not exist: building it (--skip-build ignored).")
         args.skip_build = False
-    for key in [k for k in os.environ if k.startswith(("DJANGO_", "PYTEST_"))]:
-        del os.environ[key]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="networkcrm.settings",
-        DEBUG="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,testserver",
-        HTTPS_ONLY="false",
-        DATABASE_URL=args.database,
-        REDIS_URL="",
-        CELERY_BROKER_URL="filesystem://",
-        LOG_LEVEL="WARNING",
-    )
+    settings_env(args)
+    os.environ["ALLOWED_HOSTS"] += ",testserver"  # the in-process query count's client
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -98,12 +98,11 @@ class ClientFilter(admin.SimpleListFilter):
         return queryset.filter(owner_id=int(value))
 
 
-class CoachViewAdmin(admin.ModelAdmin):
-    """Read-only client data for coaches (and operators), scoped and logged."""
+class ScopedAdmin(admin.ModelAdmin):
+    """What every coach-facing admin shares: an object outside the queryset (not there, or not
+    the coach's to see) is a 404, the same answer either way; no history pages but for
+    operators (change messages are theirs); no bulk actions."""
 
-    scope_needed: str = CoachScope.PLAN
-    client_field = "owner"
-    what = "data"
     actions = None
     show_facets = admin.ShowFacets.NEVER
     change_form_template = "admin/coaching/change_form.html"
@@ -113,6 +112,25 @@ class CoachViewAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_enter(request)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404("Nothing here.")
+        return found
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        if not request.user.is_superuser:
+            raise Http404("Nothing here.")
+        return super().history_view(request, object_id, extra_context)
+
+
+class CoachViewAdmin(ScopedAdmin):
+    """Read-only client data for coaches (and operators), scoped and logged."""
+
+    scope_needed: str = CoachScope.PLAN
+    client_field = "owner"
+    what = "data"
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -130,18 +148,6 @@ class CoachViewAdmin(admin.ModelAdmin):
         if not is_coach(request.user):
             return rows.none()
         return rows.filter(**{f"{self.client_field}__in": clients_of(request, self.scope_needed)})
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        found = super().get_object(request, object_id, from_field)
-        if found is None:
-            # Not there, or not the coach's to see: the same answer.
-            raise Http404("Nothing here.")
-        return found
-
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
-        if not request.user.is_superuser:
-            raise Http404("Nothing here.")
-        return super().history_view(request, object_id, extra_context)
 
     def client_of(self, obj: Any) -> int:
         return getattr(obj, f"{self.client_field}_id")
@@ -522,20 +528,11 @@ class ClientInteractionAdmin(CoachViewAdmin):
 # --- What the coach writes --------------------------------------------------------------------
 
 
-class CoachWritesAdmin(admin.ModelAdmin):
+class CoachWritesAdmin(ScopedAdmin):
     """A coach's own notes or suggestions, for their active clients; operators may read and
     delete them."""
 
-    actions = None
-    show_facets = admin.ShowFacets.NEVER
     list_select_related = ["client", "coach"]
-    change_form_template = "admin/coaching/change_form.html"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_enter(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_enter(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return coach_only(request)
@@ -553,17 +550,6 @@ class CoachWritesAdmin(admin.ModelAdmin):
         if not is_coach(request.user):
             return rows.none()
         return rows.filter(coach=request.user, client__in=clients_of(request))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        found = super().get_object(request, object_id, from_field)
-        if found is None:
-            raise Http404("Nothing here.")
-        return found
-
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
-        if not request.user.is_superuser:
-            raise Http404("Nothing here.")
-        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "client":
