@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout
 from django import forms
-from django.core.validators import validate_email
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from contacts.models import (
     CheckinStatus,
@@ -265,9 +268,14 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         # Render only the chosen contacts (a network can hold thousands); the picker adds
         # more by search. Validation still accepts any of the owner's active contacts.
         self.fields["contacts"].widget = forms.CheckboxSelectMultiple()
-        chosen = self.chosen_contacts(owner)
-        self.fields["contacts"].widget.choices = chosen
-        has_objectives = self.objective_choices(owner, [pk for pk, _name in chosen])
+        if self.is_bound:
+            # A POST is drawn again only when it has errors: read the names then, not before.
+            self.fields["contacts"].widget.choices = cache(lambda: self.chosen_contacts(owner))
+            has_objectives = self.objective_choices(owner, [])
+        else:
+            chosen = self.chosen_contacts(owner)
+            self.fields["contacts"].widget.choices = chosen
+            has_objectives = self.objective_choices(owner, [pk for pk, _name in chosen])
         follow_up = []
         if not self.instance.pk:  # the quick log can plan the next step; an edit cannot
             self.fields["follow_up_in"] = forms.ChoiceField(
@@ -302,8 +310,16 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
             *MORE_FIELDS,
             HTML("</details>"),
         )
+        # The form checks quality's range itself (see _get_validation_exclusions).
+        self.fields["quality"].validators += [MinValueValidator(1), MaxValueValidator(5)]
         self.fields["quality"].error_messages["min_value"] = "Quality is from 1 to 5."
         self.fields["quality"].error_messages["max_value"] = "Quality is from 1 to 5."
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The form field checks quality is 1 to 5 and says so in words. Left to the model,
+        # its check constraint would also be validated by asking the database (a savepoint,
+        # a SELECT, a release) on every log.
+        return super()._get_validation_exclusions() | {"quality"}  # type: ignore[misc]
 
     def chosen_contacts(self, owner: Any) -> list[tuple[int, str]]:
         if self.is_bound:
@@ -371,13 +387,28 @@ class PlainSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
-        )
+        options = []
+        for choice, label in self.choices:
+            picked = " selected" if str(choice) in chosen else ""
+            choice, label = conditional_escape(choice), conditional_escape(label)
+            options.append(f'<option value="{choice}"{picked}>{label}</option>')
         final = flatatt(self.build_attrs(self.attrs, {"id": f"id_{name}", **(attrs or {})}))
-        return format_html('<select name="{}"{}>{}</select>', name, final, options)
+        html = f'<select name="{conditional_escape(name)}"{final}>{"".join(options)}</select>'
+        return mark_safe(html)  # noqa: S308 — every value above goes through conditional_escape()
+
+
+class NamedChoices(ModelChoiceIterator):
+    """A model choice field's options as (id, name) pairs from one plain query: no model
+    instances, no server-side cursor (what ModelChoiceIterator reads through)."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class TagChoiceField(forms.ModelChoiceField):
+    iterator = NamedChoices
 
 
 class ContactFilterForm(forms.Form):
@@ -394,7 +425,7 @@ class ContactFilterForm(forms.Form):
     circle = forms.ChoiceField(
         required=False, choices=[("", "Any circle"), *Circle.choices], widget=PlainSelect
     )
-    tag = forms.ModelChoiceField(
+    tag = TagChoiceField(
         queryset=Tag.objects.none(), required=False, empty_label="Any tag", widget=PlainSelect
     )
     status = forms.ChoiceField(

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,11 +75,33 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
     return contacts.order_by(*ContactFilterForm.SORTS[sort]), sort
 
 
+def counted_page(contacts: QuerySet[Contact], number: str | None) -> Page:
+    """The page asked for, its rows carrying how many match in all (COUNT(*) OVER ()): a
+    search filters every contact once, rather than once for the count and again for the rows.
+    The same pages as `Paginator.get_page`; a number past the end costs the two queries."""
+    paginator = Paginator(contacts, PAGE_SIZE)
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    if wanted < 1:
+        return paginator.get_page(number)
+    start = (wanted - 1) * PAGE_SIZE
+    rows = list(contacts.annotate(matches=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if not rows and wanted > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].matches if rows else 0
+    return Page(rows, wanted, paginator)
+
+
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, owner=request.user)
     contacts, sort = filtered_contacts(request, form)
     contacts = contacts.only(*listing.LIST_FIELDS)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        page = counted_page(contacts, request.GET.get("page"))
+    else:  # without a search, counting the user's contacts is cheaper than COUNT() OVER ()
+        page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     today = local_today(request.user)
     rows = listing.contact_rows(list(page.object_list), today)
     query = request.GET.copy()
@@ -90,7 +112,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "sort": sort,
         "query": query.urlencode(),
-        "bulk_form": BulkForm(owner=request.user),
+        # The bulk form's choices, without building the form (and its queryset) to read them.
+        "bulk_actions": BulkForm.ACTIONS,
+        "bulk_circles": BulkForm.base_fields["circle"].choices,  # type: ignore[attr-defined]
     }
     template = "contacts/_contact_rows.html" if request.htmx else "contacts/contact_list.html"
     return render(request, template, context)
@@ -105,18 +129,19 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             :TIMELINE_SIZE
         ]
     )
+    details = listing.details_of(
+        contact, owner_id=request.user.pk, interaction_ids=[i.pk for i in latest]
+    )
     context = {
         "contact": contact,
-        "status": contact.checkin_status(today),
+        "header": listing.contact_header(contact, today),
+        "about": listing.contact_about(contact, details),
+        "introductions": listing.introductions(details),
         "breakdown": strength.explain(contact, today=today),
         "weights": strength.WEIGHTS,
-        "timeline": listing.timeline(latest, contact),
+        "timeline": listing.timeline(latest, details.others),
         "timeline_size": TIMELINE_SIZE,
         "timeline_total": latest[0].total if latest else 0,
-        "introduced": contacts_for(request.user).filter(introduced_by=contact),
-        "emails": contact.emails.all(),
-        "phones": contact.phones.all(),
-        "tags": contact.tags.all(),
     }
     return render(request, "contacts/contact_detail.html", context)
 

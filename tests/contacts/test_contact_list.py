@@ -43,6 +43,48 @@ def test_it_paginates(alice_client, alice):
     assert "Person000" not in body
 
 
+def test_a_search_counts_and_pages_through_its_matches(alice_client, alice):
+    add(alice, 60, "Match")
+    add(alice, 5, "Other")
+    first = alice_client.get(URL, {"q": "match"})
+    assert "Page 1 of 2 · 60 contacts" in first.content.decode()
+    assert len(first.context["page"].object_list) == 50
+    second = alice_client.get(URL, {"q": "match", "page": "2"})
+    assert "Page 2 of 2 · 60 contacts" in second.content.decode()
+    assert names(second) == [f"Match{i:03d}" for i in range(50, 60)]
+
+
+@pytest.mark.parametrize(("page", "shown"), [("9", 2), ("0", 2), ("two", 1), ("", 1)])
+def test_a_search_page_out_of_range_shows_what_the_paginator_would(
+    alice_client, alice, page, shown
+):
+    add(alice, 60, "Match")
+    response = alice_client.get(URL, {"q": "match", "page": page})
+    assert response.context["page"].number == shown
+    assert f"Page {shown} of 2 · 60 contacts" in response.content.decode()
+
+
+def test_a_search_without_matches_says_so(alice_client, alice):
+    add(alice, 3)
+    response = alice_client.get(URL, {"q": "nobody"})
+    assert "No contact matches." in response.content.decode()
+    assert response.context["page"].paginator.count == 0
+
+
+def test_the_filters_and_bulk_actions_are_drawn_with_their_choices(alice_client, alice, bob):
+    tag = Tag.objects.create(owner=alice, name="<fin&tech>")
+    Tag.objects.create(owner=bob, name="theirs")
+    add(alice, 1)
+    body = alice_client.get(URL, {"tag": tag.pk, "circle": "inner"}).content.decode()
+    assert f'<option value="{tag.pk}" selected>&lt;fin&amp;tech&gt;</option>' in body
+    assert "theirs" not in body
+    assert '<option value="inner" selected>Inner</option>' in body
+    add(alice, 1, "Inner", circle="inner")
+    body = alice_client.get(URL, {"circle": "inner"}).content.decode()
+    assert '<option value="archive">Archive</option>' in body
+    assert '<option value="inner">Inner</option>' in body
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -110,9 +152,13 @@ def test_it_uses_the_same_number_of_queries_whatever_the_size(
     for c in add(alice, count):
         c.tags.add(tag)
     alice_client.get(URL)  # warm the session
-    # user with profile, count, page, tag names, the tag filter's choices (the session is cached)
-    with django_assert_num_queries(5):
+    # user with profile, the page with its count, tag names, the tag filter's choices (the
+    # session is cached)
+    with django_assert_num_queries(4):
         alice_client.get(URL, {"q": "Person", "sort": "strength"})
+    # without a search: the count on its own
+    with django_assert_num_queries(5):
+        alice_client.get(URL, {"sort": "strength"})
 
 
 def test_bulk_tags_moves_and_archives(alice_client, alice):
@@ -149,7 +195,8 @@ def test_the_dashboard_counts_contacts_by_circle_in_bounded_queries(
     alice_client, alice, django_assert_max_num_queries
 ):
     add(alice, 40)
-    with django_assert_max_num_queries(6):
+    # 6, and 2 for what a coach left: notes and suggestions (coaching.today).
+    with django_assert_max_num_queries(8):
         response = alice_client.get(reverse("today"))
     assert dict(response.context["circles"])["Active"] == 40
     assert response.context["total"] == 40

@@ -88,6 +88,16 @@ def test_it_explains_bad_input_and_saves_nothing(alice_client, alice, change, me
     assert not Interaction.objects.exists()
 
 
+def test_a_form_sent_back_with_errors_still_shows_the_chosen_contacts(alice_client, alice):
+    dana, erin = contact(alice, "Dana"), contact(alice, "<b>Erin</b>")
+    contact(alice, "Someone Else")
+    body = alice_client.post(URL, form(dana, erin, quality="9")).content.decode()
+    assert "Quality is from 1 to 5." in body
+    assert f'value="{dana.pk}"' in body
+    assert "&lt;b&gt;Erin&lt;/b&gt;" in body
+    assert "Someone Else" not in body
+
+
 def test_it_refuses_another_users_contact(alice_client, alice, bob):
     theirs = contact(bob, "Theirs")
     response = alice_client.post(URL, form(theirs))
