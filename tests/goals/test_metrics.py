@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -253,6 +253,49 @@ def test_it_narrows_to_an_audience_by_industry(alice):
     assert value(alice, "new_contacts", audience=audience) == 1
 
 
+def test_it_counts_an_interaction_once_however_many_of_its_contacts_are_in_the_audience(alice):
+    ida, ivo = person(alice, "Ida", circle=Circle.INNER), person(alice, "Ivo", circle=Circle.INNER)
+    ali = person(alice, "Ali", circle=Circle.ACTIVE)
+    log(alice, ida, ivo, channel=Channel.IN_PERSON, duration_minutes=30, outcome_value=100)
+    log(alice, ida, ali, channel=Channel.EMAIL, duration_minutes=10)
+    log(alice, ali, channel=Channel.EMAIL, duration_minutes=5)
+    Interaction.objects.create(owner=alice, occurred_on=START, duration_minutes=1)  # with no one
+    inner = Q(circle=Circle.INNER)
+    specs = {
+        "n": Spec("interactions_by_kind", audience=inner),
+        "minutes": Spec("minutes_spent", audience=inner),
+        "value": Spec("outcome_value", audience=inner),
+        "offline": Spec("offline_share", audience=inner),
+        "everyone": Spec("minutes_spent"),
+    }
+    expected = {
+        "n": 2,
+        "minutes": 40,
+        "value": Decimal("100.00"),
+        "offline": Decimal("50.00"),
+        "everyone": 46,
+    }
+    assert for_user(alice, START, END, specs, now=NOW) == expected
+    assert for_all_users(START, END, specs, now=NOW)[alice.pk] == expected
+
+
+def test_specs_of_one_audience_keep_to_their_own_windows(alice):
+    ida = person(alice, "Ida", circle=Circle.INNER)
+    for day in (dt.date(2026, 6, 2), dt.date(2026, 6, 16), dt.date(2026, 6, 17)):
+        log(alice, ida, on=day, today=day)
+    log(alice, person(alice, "Ali", circle=Circle.ACTIVE), on=dt.date(2026, 6, 16))
+    inner = Q(circle=Circle.INNER)
+    week = period_window(Period.WEEK, dt.date(2026, 6, 17))
+    specs = {
+        "week": Spec("interactions_by_kind", audience=inner, window=week),
+        "month": Spec("interactions_by_kind", audience=inner),
+        "everyone this week": Spec("interactions_by_kind", window=week),
+    }
+    got = for_user(alice, START, END, specs, now=NOW)
+    assert got == {"week": 2, "month": 3, "everyone this week": 3}
+    assert for_all_users(START, END, specs, now=NOW)[alice.pk] == got
+
+
 # --- Tenancy and shape ------------------------------------------------------------------
 
 
@@ -274,6 +317,29 @@ def test_it_never_counts_another_users_data(alice, bob):
         "new_contacts": 2,
         "overdue": 2,
     }
+
+
+def test_an_audience_is_read_among_the_owners_contacts_only(alice, bob):
+    log(alice, person(alice, "Ali", circle=Circle.ACTIVE), duration_minutes=10)
+    bea = person(bob, "Bea", circle=Circle.INNER)
+    log(bob, bea, duration_minutes=60)
+    done = FollowUp.objects.create(
+        owner=bob, about="x", due_on=START, done_on=START, status=FollowUpStatus.DONE
+    )
+    done.contacts.add(bea)
+    inner = Q(circle=Circle.INNER)
+    specs = {
+        "n": Spec("interactions_by_kind", audience=inner),
+        "minutes": Spec("minutes_spent", audience=inner),
+        "new": Spec("new_contacts", audience=inner),
+        "done": Spec("followups_done", audience=inner),
+    }
+    nothing = {"n": 0, "minutes": 0, "new": 0, "done": 0}
+    assert for_user(alice, START, END, specs, now=NOW) == nothing
+    everyone = for_all_users(START, END, specs, now=NOW)
+    assert everyone[alice.pk] == nothing
+    assert everyone[bob.pk] == {"n": 1, "minutes": 60, "new": 1, "done": 1}
+    assert for_user(bob, START, END, specs, now=NOW) == everyone[bob.pk]
 
 
 def test_it_gives_users_without_rows_empty_values(alice, bob):
@@ -356,15 +422,25 @@ def test_it_computes_every_metric_for_all_users_in_a_constant_number_of_queries(
 
 # --- for_user and for_all_users agree ---------------------------------------------------
 
+# Tagged by name, as the weekly rollup reads a tag: the same audience for every owner.
+MENTORS = Q(Exists(Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name="mentor")))
 AUDIENCES = {
     "everyone": None,
     "close": Q(circle__in=[Circle.INNER, Circle.CLOSE]),
     "fintech": Q(industry__iexact="fintech"),
+    "mentors": MENTORS,
+    "close mentors": Q(circle__in=[Circle.INNER, Circle.CLOSE]) & MENTORS,
 }
+# A window of its own, inside or across the drawn period: an audience read over two windows.
+WINDOW = (START + dt.timedelta(days=3), START + dt.timedelta(days=10))
 EVERY_SPEC = {
     f"{key}/{detail}/{audience}": Spec(key, detail, AUDIENCES[audience])
     for key, metric in CATALOG.items()
     for detail in ["", *dict(metric.details)]
+    for audience in AUDIENCES
+} | {
+    f"{key}/{audience}/window": Spec(key, audience=AUDIENCES[audience], window=WINDOW)
+    for key in ("interactions_by_kind", "minutes_spent", "offline_share", "new_contacts")
     for audience in AUDIENCES
 }
 DAYS = st.integers(-10, 40)
@@ -380,6 +456,7 @@ contacts_strategy = st.lists(
             "strength": st.integers(0, 100),
             "checkin_day": st.none() | DAYS,
             "introduced": st.booleans(),
+            "mentor": st.booleans(),
         }
     ),
     min_size=1,
@@ -420,6 +497,12 @@ def build(
             else START + dt.timedelta(days=row["checkin_day"]),
         )
         for index, row in enumerate(contact_rows)
+    )
+    mentor = {user.pk: Tag.objects.create(owner=user, name="mentor") for user in users}
+    Contact.tags.through.objects.bulk_create(
+        Contact.tags.through(contact=one, tag=mentor[one.owner_id])
+        for row, one in zip(contact_rows, made, strict=True)
+        if row["mentor"]
     )
     midnight = dt.datetime.combine(START, dt.time(), tzinfo=dt.UTC)
     for index, (row, one) in enumerate(zip(contact_rows, made, strict=True)):
