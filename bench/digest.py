@@ -4,8 +4,9 @@ processes to an SMTP sink in this process, timed from the sweep's start to the s
 On the PostgreSQL bench database (BENCH_DATABASE_URL, or --database): makes sure
 digest-user-1…N@example.com exist, each with a small network (6 contacts, 2 or 3 of them
 overdue, a follow-up for every third user), written with bulk inserts; counts the SQL queries of
-single sends in this process (Django's locmem mail backend, users of 6 and of 5,000 contacts: the
-count must not grow with the network); then sets the users due, empties the bench's Redis
+single sends and of a batch of sends in this process (Django's locmem mail backend, users of 6
+and of 5,000 contacts: the count must not grow with the network); then sets the users due,
+empties the bench's Redis
 database (BENCH_REDIS_URL, default redis://127.0.0.1:6379/8), starts an aiosmtpd sink and one
 `celery worker --concurrency=2` (two prefork processes, as the Procfile runs it), calls
 `digest_sweep` here with an enqueue on that Redis, and waits for the sink to hold N messages
@@ -319,71 +320,118 @@ def digest_users_ensure(count: int, today: dt.date) -> dict[str, Any]:
 
 
 def queries_per_digest(today: dt.date) -> list[dict[str, Any]]:
-    """One send for each case, under CaptureQueriesContext, with the locmem mail backend; every
-    write rolled back. Users of 6 and of 5,000 contacts, with and without a follow-up."""
-    from django.core import mail
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext, override_settings
+    """Sends under CaptureQueriesContext, with the locmem mail backend; every write rolled
+    back. One send each for users of 6 and of 5,000 contacts, with and without a follow-up and
+    a goal plan that ranks an objective (the bench user has one; the small user is given one
+    for the comparison), then a batch of `SEND_BATCH` small users as the sweep queues them,
+    and the same batch with the 5,000-contact user in it: queries and time per digest."""
+    from django.db import transaction
+    from django.test.utils import override_settings
 
     from accounts.models import User
     from contacts.models import Contact
-    from followups.digest import digest_send
-    from followups.models import DigestDelivery, FollowUp
+    from followups.digest import SEND_BATCH
+    from goals.models import GoalPlan
     from networkcrm.mail import shared_connection_reset
 
-    users = [
-        User.objects.filter(email=DIGEST_EMAIL.format(n=1)).first(),
-        User.objects.filter(email=BENCH_USER).first(),  # absent when only this step ran
-    ]
-    cases: list[tuple[str, Any, bool]] = []
-    for user in filter(None, users):
-        size = f"{Contact.objects.filter(owner=user).count():,} contacts"
-        cases += [(size, user, False), (f"{size} + follow-up", user, True)]
+    small = User.objects.filter(email=DIGEST_EMAIL.format(n=1)).first()
+    big = User.objects.filter(email=BENCH_USER).first()  # absent when only this step ran
+    others = list(
+        User.objects.filter(
+            email__in=[DIGEST_EMAIL.format(n=n) for n in range(2, SEND_BATCH + 1)]
+        ).order_by("pk")
+    )
+    cases: list[tuple[str, list[Any], bool, bool]] = []  # label, users, follow-up, give a plan
+    if small is not None:
+        size = f"{Contact.objects.filter(owner=small).count():,} contacts"
+        cases += [
+            (size, [small], False, False),
+            (f"{size} + follow-up", [small], True, False),
+            (f"{size} + plan", [small], False, True),
+            (f"{size} + plan + follow-up", [small], True, True),
+        ]
+    if big is not None:
+        plan = " + plan" if GoalPlan.objects.active().filter(owner=big).exists() else ""
+        size = f"{Contact.objects.filter(owner=big).count():,} contacts{plan}"
+        cases += [(size, [big], False, False), (f"{size} + follow-up", [big], True, False)]
+    if small is not None and len(others) == SEND_BATCH - 1:
+        cases.append((f"batch of {SEND_BATCH}, 6 contacts each", [small, *others], False, False))
+        if big is not None:
+            cases.append((f"batch of {SEND_BATCH}, one the 5,000", [big, *others], False, False))
     # A day with no delivery yet: the one the sweep would claim is left to the sweep.
     day = today + dt.timedelta(days=1)
     found: list[dict[str, Any]] = []
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         shared_connection_reset()
         try:
-            for label, user, with_followup in [cases[0], *cases]:  # the first, once to warm up
+            for case in [cases[0], *cases]:  # the first, once to warm up
                 with transaction.atomic():
-                    contacts = Contact.objects.filter(owner=user)
-                    if with_followup:
-                        made = FollowUp.objects.create(
-                            owner=user, about="Send the deck", due_on=day - dt.timedelta(days=1)
-                        )
-                        made.contacts.set(contacts.order_by("pk")[:2])
-                    delivery = DigestDelivery.objects.create(
-                        user=user, local_date=day, lease_until=dt.datetime.now(dt.UTC)
-                    )
-                    mail.outbox = []
-                    started = time.perf_counter()
-                    with CaptureQueriesContext(connection) as captured:
-                        outcome = digest_send(delivery.pk)
-                    seconds = time.perf_counter() - started
-                    delivery.refresh_from_db()
-                    found.append(
-                        {
-                            "case": label,
-                            "items": delivery.items,
-                            "outcome": outcome,
-                            "messages": len(mail.outbox),
-                            "queries": len(captured.captured_queries),
-                            "ms": round(seconds * 1000, 1),
-                        }
-                    )
+                    found.append(measured_send(*case, day=day))
                     transaction.set_rollback(True)
         finally:
             shared_connection_reset()
     return found[1:]
 
 
+def measured_send(
+    label: str, users: list[Any], with_followup: bool, with_plan: bool, *, day: dt.date
+) -> dict[str, Any]:
+    """One `digest_send_batch` of a delivery per user (a follow-up and a plan added to the
+    first user when asked), in a transaction the caller rolls back."""
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contacts.models import Contact
+    from followups.digest import digest_send_batch
+    from followups.models import DigestDelivery, FollowUp
+    from goals.models import GoalPlan, Objective, Priority
+
+    first = users[0]
+    contacts = Contact.objects.filter(owner=first).order_by("pk")
+    if with_followup:
+        made = FollowUp.objects.create(
+            owner=first, about="Send the deck", due_on=day - dt.timedelta(days=1)
+        )
+        made.contacts.set(contacts[:2])
+    if with_plan:
+        plan = GoalPlan.objects.create(owner=first, started_on=day - dt.timedelta(days=30))
+        goal = Objective.objects.create(
+            plan=plan, title="Meet founders", metric="interactions_by_kind", target=4
+        )
+        Priority.objects.create(plan=plan, position=0, objective=goal)
+    deliveries = DigestDelivery.objects.bulk_create(
+        DigestDelivery(user=user, local_date=day, lease_until=dt.datetime.now(dt.UTC))
+        for user in users
+    )
+    mail.outbox = []
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = digest_send_batch([d.pk for d in deliveries])
+    seconds = time.perf_counter() - started
+    count = len(deliveries)
+    # The statements a worker runs: not the savepoints this transaction wraps the claim in.
+    queries = sum(1 for q in captured.captured_queries if "SAVEPOINT" not in q["sql"])
+    return {
+        "case": label,
+        "digests": count,
+        "items": DigestDelivery.objects.get(pk=deliveries[0].pk).items,
+        "outcome": ", ".join(sorted(set(outcomes.values()))),
+        "messages": len(mail.outbox),
+        "queries": queries if count == 1 else round(queries / count, 2),
+        "ms": round(seconds * 1000 / count, 1),
+    }
+
+
 def bounded(cases: list[dict[str, Any]]) -> bool | None:
-    """Whether sends of the same shape (with or without a follow-up) ran the same number of
-    queries whatever the number of contacts; None when no shape was measured twice."""
-    by_shape: dict[bool, list[int]] = {}
+    """Whether single sends of the same shape (with or without a follow-up, a plan) ran the
+    same number of queries whatever the number of contacts; None when no shape was measured
+    twice."""
+    by_shape: dict[tuple[bool, bool], list[float]] = {}
     for case in cases:
-        by_shape.setdefault("follow-up" in case["case"], []).append(case["queries"])
+        if case.get("digests", 1) == 1:
+            shape = ("follow-up" in case["case"], "plan" in case["case"])
+            by_shape.setdefault(shape, []).append(case["queries"])
     compared = [counts for counts in by_shape.values() if len(counts) > 1]
     if not compared:
         return None
@@ -519,16 +567,16 @@ def foreign_workers() -> list[str]:
 
 
 def enqueue_to(url: str, spent: list[float]) -> Callable[[list[int]], None]:
-    """A send task per delivery, on `url` (as tests/followups/test_digest_delivery.py's
-    enqueue_to); adds the seconds it takes to `spent`."""
-    from followups.tasks import digest_send
+    """The sweep's own enqueue (a send task per batch of deliveries), on `url`, as
+    tests/followups/test_digest_delivery.py's enqueue_to; adds the seconds it takes to
+    `spent`."""
+    from followups.digest import enqueue_sends
     from networkcrm.celery import app
 
     def enqueue(ids: list[int]) -> None:
         started = time.perf_counter()
         with app.connection_for_write(url) as broker:
-            for pk in ids:
-                digest_send.apply_async((pk,), connection=broker)
+            enqueue_sends(ids, connection=broker)
         spent.append(time.perf_counter() - started)
 
     return enqueue
@@ -801,19 +849,20 @@ def digest_table(result: dict[str, Any], *, database: str = "postgres") -> list[
         text = ", ".join(f"{status} {n:,}" for status, n in sorted(result["statuses"].items()))
         rows.append(("deliveries by status", text, ""))
     for case in result.get("queries", []):
-        note = f"{case['items']} items, {case['outcome']}"
+        each = " per digest" if case.get("digests", 1) > 1 else ""
+        note = f"{case['items']} items{' (the first)' if each else ''}, {case['outcome']}"
         if case.get("ms") is not None:
-            note += f", {case['ms']} ms in one process"
-        rows.append((f"queries, {case['case']}", f"{case['queries']}", note))
+            note += f", {case['ms']} ms{each} in one process"
+        rows.append((f"queries{each and '/digest'}, {case['case']}", f"{case['queries']}", note))
     if result.get("queries_bounded") is not None:
         verdict = "yes" if result["queries_bounded"] else "NO"
         rows.append(("same count for every network size", verdict, ""))
     if "error" in result:
         rows.append(("not complete", result["error"], ""))
-    header = f"{'database':<9} {'digest sweep':<36} {'figure':>12}  note"
+    header = f"{'database':<9} {'digest sweep':<46} {'figure':>12}  note"
     lines = [header, "-" * len(header)]
     for what, figure, note in rows:
-        lines.append(f"{database:<9} {what:<36} {figure:>12}  {note}".rstrip())
+        lines.append(f"{database:<9} {what:<46} {figure:>12}  {note}".rstrip())
     return lines
 
 

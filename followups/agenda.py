@@ -3,6 +3,7 @@
 `agenda_for` reads a user's due check-ins, due follow-ups and coming birthdays in a fixed
 handful of queries whatever the size of the network, and orders them by what matters: the
 closest circle first, then what the goal plan prioritises, then what has waited longest.
+`agendas_for` does the same for a batch of users (the digest's) in the same queries.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -24,8 +26,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, RowNumber
 
 from contacts.models import DUE_SOON_DAYS, CheckinStatus, Circle, Contact, Interaction, Kind
 from followups.models import FollowUp, FollowUpStatus
@@ -98,21 +101,27 @@ def _birthday_q(dates: Iterable[tuple[int, int]]) -> Q:
     return q
 
 
-def _plan_ranks(user: Any) -> tuple[dict[int, int], dict[int, int]]:
-    """The active plan's priorities (not the *not now* list) as ranks from 1, for contacts
-    and for objectives."""
+def _plan_ranks(
+    user_ids: Collection[int],
+) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
+    """Each user's active plan's priorities (not the *not now* list) as ranks from 1, for
+    contacts and for objectives, by user."""
     rows = (
-        Priority.objects.filter(plan__owner=user, plan__ended_on__isnull=True, not_now=False)
+        Priority.objects.filter(
+            plan__owner__in=user_ids, plan__ended_on__isnull=True, not_now=False
+        )
         .order_by("position", "pk")
-        .values_list("contact_id", "objective_id")
+        .values_list("plan__owner_id", "contact_id", "objective_id")
     )
-    contact_rank: dict[int, int] = {}
-    objective_rank: dict[int, int] = {}
-    for rank, (contact_id, objective_id) in enumerate(rows, start=1):
+    contact_rank: dict[int, dict[int, int]] = defaultdict(dict)
+    objective_rank: dict[int, dict[int, int]] = defaultdict(dict)
+    ranks: dict[int, int] = defaultdict(int)
+    for owner_id, contact_id, objective_id in rows:
+        ranks[owner_id] += 1
         if contact_id:
-            contact_rank.setdefault(contact_id, rank)
+            contact_rank[owner_id].setdefault(contact_id, ranks[owner_id])
         if objective_id:
-            objective_rank.setdefault(objective_id, rank)
+            objective_rank[owner_id].setdefault(objective_id, ranks[owner_id])
     return contact_rank, objective_rank
 
 
@@ -143,37 +152,40 @@ def _plain_key(contact: Contact) -> tuple[Any, ...]:
 
 def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda:
     """Due check-ins and follow-ups (at most `limit` of each), birthdays this week and the
-    number of check-ins due soon, in the same number of queries for 5 or 5,000 contacts.
+    number of check-ins due soon, in the same number of queries for 5 or 5,000 contacts."""
+    return agendas_for([user.pk], today=today, limit=limit)[user.pk]
+
+
+def agendas_for(
+    user_ids: Collection[int], *, today: dt.date, limit: int | None = None
+) -> dict[int, Agenda]:
+    """`agenda_for` of several users at once (the digest's batches), in the same queries as
+    one: each reads its kind of row for all of them, so the count depends neither on the size
+    of the networks nor on the number of users.
 
     Only what is listed is read: the database orders the check-ins the plan does not rank
-    (closest circle, longest wait) and cuts them at `limit`; the few the plan ranks are read
-    whole and merged in."""
+    (closest circle, longest wait) and cuts them at `limit` per user; the few the plan ranks
+    are read whole and merged in."""
+    user_ids = list(dict.fromkeys(user_ids))
     latest = (
         Interaction.objects.filter(contacts=OuterRef("pk"))
         .exclude(kind=Kind.NOTE)
         .order_by("-occurred_on", "-pk")
     )
-    mine = Contact.objects.owned_by(user).active().defer("search_text")
-    due = mine.filter(next_checkin_on__lte=today)
-    with_last = due.annotate(
-        last_interaction_pk=Subquery(latest.values("pk")[:1]),
-        last_objective_pk=Subquery(latest.values("objective_id")[:1]),
-        circle_rank=_circle_rank(),
-    )
+    theirs = Contact.objects.filter(owner__in=user_ids).active().defer("search_text")
     # 1. Birthdays this week (a handful).
     birthdays_on = birthday_dates(today)
-    birthdays = sorted(
-        (
-            (c, birthdays_on[(c.birthday_month, c.birthday_day)])
-            for c in mine.filter(_birthday_q(birthdays_on))
-        ),
-        key=lambda pair: (pair[1], pair[0].name.lower(), pair[0].pk),
-    )
+    birthdays: dict[int, list[tuple[Contact, dt.date]]] = defaultdict(list)
+    for c in theirs.filter(_birthday_q(birthdays_on)):
+        birthdays[c.owner_id].append((c, birthdays_on[(c.birthday_month, c.birthday_day)]))
+    for found in birthdays.values():
+        found.sort(key=lambda pair: (pair[1], pair[0].name.lower(), pair[0].pk))
     # 2. How many are due, and how many more come due this week.
-    counts = (
-        Contact.objects.owned_by(user)
-        .active()
-        .aggregate(
+    counts = {
+        row["owner_id"]: row
+        for row in theirs.order_by()
+        .values("owner_id")
+        .annotate(
             due=Count("pk", filter=Q(next_checkin_on__lte=today)),
             soon=Count(
                 "pk",
@@ -183,51 +195,148 @@ def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda
                 ),
             ),
         )
-    )
+    }
     # 3. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
-    followups = list(
-        FollowUp.objects.filter(owner=user, status__in=PENDING, due_on__lte=today)
+    followups: dict[int, list[FollowUp]] = defaultdict(list)
+    for made in (
+        FollowUp.objects.filter(owner__in=user_ids, status__in=PENDING, due_on__lte=today)
         .filter(Q(status=FollowUpStatus.OPEN) | Q(snoozed_until__lte=today))
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.defer("search_text")))
-    )
-    if not counts["due"] and not followups:
-        return Agenda(
-            today=today, checkins=[], followups=[], birthdays=birthdays, due_soon=counts["soon"]
+    ):
+        followups[made.owner_id].append(made)
+    agendas = {
+        pk: Agenda(
+            today=today,
+            checkins=[],
+            followups=[],
+            birthdays=birthdays.get(pk, []),
+            due_soon=counts[pk]["soon"] if pk in counts else 0,
         )
+        for pk in user_ids
+    }
+    busy = [pk for pk in user_ids if (pk in counts and counts[pk]["due"]) or pk in followups]
+    if not busy:
+        return agendas
 
-    # 4. What the goal plan says matters: its priorities, and the contacts they reach — named
-    # by a priority, targeted by a ranked objective, or with an interaction that served one.
-    contact_rank, objective_rank = _plan_ranks(user)
-    ranked_ids: set[int] = set(contact_rank)
-    targets: dict[int, list[int]] = defaultdict(list)
-    if objective_rank:
+    # 4. What the goal plans say matters: their priorities, and the contacts they reach —
+    # named by a priority, targeted by a ranked objective, or with an interaction that served
+    # one.
+    contact_rank, objective_rank = _plan_ranks(busy)
+    ranked_ids: dict[int, set[int]] = {pk: set(contact_rank[pk]) for pk in busy}
+    targets: dict[int, dict[int, list[int]]] = {pk: defaultdict(list) for pk in busy}
+    planners = [pk for pk in busy if objective_rank[pk]]
+    due = Contact.objects.filter(owner__in=busy, next_checkin_on__lte=today).active()
+    if planners:
         links = Objective.targets.through.objects.filter(
-            objective__plan__owner=user, objective__plan__ended_on__isnull=True
-        )
-        for contact_id, objective_id in links.values_list("contact_id", "objective_id"):
-            targets[contact_id].append(objective_id)
-        ranked_ids |= {c for c, ids in targets.items() if any(o in objective_rank for o in ids)}
-        ranked_ids |= set(
-            Interaction.contacts.through.objects.filter(
-                interaction__objective__in=list(objective_rank), contact__in=due.values("pk")
-            ).values_list("contact_id", flat=True)
-        )
+            objective__plan__owner__in=planners, objective__plan__ended_on__isnull=True
+        ).values_list("objective__plan__owner_id", "contact_id", "objective_id")
+        for owner_id, contact_id, objective_id in links:
+            targets[owner_id][contact_id].append(objective_id)
+        for pk in planners:
+            ranks = objective_rank[pk]
+            ranked_ids[pk] |= {c for c, ids in targets[pk].items() if any(o in ranks for o in ids)}
+        served = Interaction.contacts.through.objects.filter(
+            interaction__objective__in=[o for pk in planners for o in objective_rank[pk]],
+            contact__in=due.filter(owner__in=planners).values("pk"),
+        ).values_list("contact__owner_id", "contact_id", "interaction__objective_id")
+        for owner_id, contact_id, objective_id in served:
+            if objective_id in objective_rank[owner_id]:
+                ranked_ids[owner_id].add(contact_id)
     # 5. The due check-ins: the ranked ones whole, the rest ordered and cut by the database.
-    ranked = list(with_last.filter(pk__in=ranked_ids)) if ranked_ids else []
-    plain = with_last.exclude(pk__in=ranked_ids).order_by(*SQL_ORDER)
-    plain = list(plain[:limit] if limit is not None else plain)
-    candidates = ranked + plain
+    with_last = due.defer("search_text").annotate(
+        last_interaction_pk=Subquery(latest.values("pk")[:1]),
+        last_objective_pk=Subquery(latest.values("objective_id")[:1]),
+    )
+    every_ranked = set().union(*ranked_ids.values())
+    candidates: dict[int, list[Contact]] = defaultdict(list)
+    if every_ranked:
+        for contact in with_last.filter(pk__in=every_ranked):
+            if contact.pk in ranked_ids[contact.owner_id]:
+                candidates[contact.owner_id].append(contact)
+    if limit is None:
+        plain = with_last.exclude(pk__in=every_ranked)
+    else:
+        # Each user's first `limit` in SQL_ORDER: one window over all of them, and only those
+        # rows get their last interaction looked up.
+        first = (
+            due.exclude(pk__in=every_ranked)
+            .annotate(circle_rank=_circle_rank())
+            .annotate(place=Window(RowNumber(), partition_by=F("owner_id"), order_by=SQL_ORDER))
+            .filter(place__lte=limit)
+        )
+        plain = with_last.filter(pk__in=first.values("pk"))
+    for contact in plain.order_by():
+        candidates[contact.owner_id].append(contact)
 
-    served = {c.last_objective_pk for c in candidates if c.last_objective_pk}
-    people = {c.pk for c in candidates} | {c.pk for f in followups for c in f.contacts.all()}
+    served_objectives = {
+        c.last_objective_pk for found in candidates.values() for c in found if c.last_objective_pk
+    }
+    people = {c.pk for found in candidates.values() for c in found} | {
+        c.pk for found in followups.values() for f in found for c in f.contacts.all()
+    }
     objectives = {
         o.pk: o
         for o in Objective.objects.filter(
-            Q(plan__owner=user, plan__ended_on__isnull=True, targets__in=people)
-            | Q(pk__in=served)
-            | Q(pk__in=list(objective_rank))
+            Q(plan__owner__in=busy, plan__ended_on__isnull=True, targets__in=people)
+            | Q(pk__in=served_objectives)
+            | Q(pk__in=[o for pk in busy for o in objective_rank[pk]])
         ).distinct()
     }
+    listed = {
+        pk: _agenda_lists(
+            candidates=candidates.get(pk, []),
+            followups=followups.get(pk, []),
+            contact_rank=contact_rank[pk],
+            objective_rank=objective_rank[pk],
+            targets=targets[pk],
+            objectives=objectives,
+            today=today,
+            limit=limit,
+        )
+        for pk in busy
+    }
+    # 6. The last interactions of the check-ins listed, with their notes.
+    last = Interaction.objects.in_bulk(
+        [row[1].last_interaction_pk for shown, _ in listed.values() for row in shown]
+    )
+    for pk, (shown, followup_rows) in listed.items():
+        agendas[pk] = Agenda(
+            today=today,
+            checkins=[
+                CheckinItem(
+                    contact=contact,
+                    status=CheckinStatus.OVERDUE if days > 0 else CheckinStatus.DUE,
+                    days_overdue=days,
+                    last_interaction=last.get(contact.last_interaction_pk),
+                    objective=objectives.get(objective_pk) if objective_pk else None,
+                    priority=priority,
+                )
+                for _key, contact, days, objective_pk, priority in shown
+            ],
+            followups=[
+                FollowUpItem(followup=f, days_overdue=d) for _key, f, d in followup_rows[:limit]
+            ],
+            birthdays=agendas[pk].birthdays,
+            due_soon=agendas[pk].due_soon,
+            more_checkins=(counts[pk]["due"] if pk in counts else 0) - len(shown),
+            more_followups=len(followup_rows) - len(followup_rows[:limit]),
+        )
+    return agendas
+
+
+def _agenda_lists(
+    *,
+    candidates: list[Contact],
+    followups: list[FollowUp],
+    contact_rank: dict[int, int],
+    objective_rank: dict[int, int],
+    targets: dict[int, list[int]],
+    objectives: dict[int, Objective],
+    today: dt.date,
+    limit: int | None,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """One user's check-ins (cut at `limit`) and follow-ups (whole), in order, as rows of
+    (key, contact, days, objective id, priority) and (key, follow-up, days)."""
     for ids in targets.values():
         ids.sort(
             key=lambda pk: (
@@ -268,26 +377,4 @@ def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda
         key = (*order(circle, priority), -days, followup.due_on.toordinal(), followup.pk)
         followup_rows.append((key, followup, days))
     followup_rows.sort(key=lambda row: row[0])
-
-    shown, listed = checkins[:limit], followup_rows[:limit]
-    # 6. The last interactions of the check-ins listed, with their notes.
-    last = Interaction.objects.in_bulk([row[1].last_interaction_pk for row in shown])
-    return Agenda(
-        today=today,
-        checkins=[
-            CheckinItem(
-                contact=contact,
-                status=CheckinStatus.OVERDUE if days > 0 else CheckinStatus.DUE,
-                days_overdue=days,
-                last_interaction=last.get(contact.last_interaction_pk),
-                objective=objectives.get(objective_pk) if objective_pk else None,
-                priority=priority,
-            )
-            for _key, contact, days, objective_pk, priority in shown
-        ],
-        followups=[FollowUpItem(followup=f, days_overdue=d) for _key, f, d in listed],
-        birthdays=birthdays,
-        due_soon=counts["soon"],
-        more_checkins=counts["due"] - len(shown),
-        more_followups=len(followup_rows) - len(listed),
-    )
+    return checkins[:limit], followup_rows

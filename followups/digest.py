@@ -8,16 +8,23 @@ PostgreSQL is the source of truth and Redis only the doorbell:
    moves each one's ``next_digest_at`` to the next day, and writes one `DigestDelivery` per user
    and local date (unique) in the same transaction; the sends are queued on commit. Two sweeps
    at once take disjoint users; a sweep that dies takes its claims with it (rollback).
-3. `digest_send` (a worker) claims its delivery with a conditional UPDATE (pending → sending,
-   with a lease), sends with a Message-ID made from the delivery row, and marks it sent.
+3. The sends are queued in batches (`SEND_BATCH` deliveries a task). `digest_send_batch` (a
+   worker) claims those still pending (pending → sending, with a lease: the rows locked, so
+   only one worker wins each), writes all their messages from shared queries (the agendas of
+   all their users at once), then sends each with a Message-ID made from its delivery row over
+   the process's SMTP connection and records it (sent, failed, or back to pending) before the
+   next. One delivery's refusal or broken message never holds up the others.
 4. A delivery still pending or sending when its lease runs out — its message lost with Redis,
-   its worker killed — is queued again by the sweep, and is sent with the **same** Message-ID.
+   its worker killed mid-batch — is queued again by the sweep, and is sent with the **same**
+   Message-ID. The send task's time limit is well under the lease, so a batch never sends a
+   delivery whose lease has run out (and stops at half the lease should it be set shorter).
 
 The guarantee: nothing is lost; nothing is sent twice, except in the window between the SMTP
 server accepting a message and the database recording it, where the resend carries the same
 Message-ID (so mail clients show it once). Transient SMTP errors (4xx, connection failures) are
-retried a few times at once, then by the sweep with a growing delay; a permanent refusal (5xx)
-is recorded as failed with the server's reply, and never retried.
+retried a few times at once — once a batch: after that its other deliveries get one try each,
+or none when the server cannot be reached — then by the sweep with a growing delay; a
+permanent refusal (5xx) is recorded as failed with the server's reply, and never retried.
 """
 
 from __future__ import annotations
@@ -29,15 +36,18 @@ import time
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from accounts.models import Profile, User
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
@@ -47,6 +57,11 @@ from networkcrm.mail import shared_connection, shared_connection_reset, template
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
+# Deliveries per send task: their messages are written from shared queries (one per kind of
+# row for all of them) and go out over the process's SMTP connection, each still sent and
+# recorded on its own. Small enough that a batch ends within the send task's time limit even
+# when the mail server takes a second per message.
+SEND_BATCH = 100
 # A sweep that runs this late (beat down for hours) skips the day rather than send stale news.
 STALE_AFTER = dt.timedelta(hours=12)
 # Attempts in all (in-task retries included) before a transient failure is recorded as failed.
@@ -144,9 +159,13 @@ def _claim_due(
         .order_by("next_digest_at")[:batch]
     )
     deliveries, late = [], 0
+    # Who moves to which next time: users due together share a few (one per time zone and
+    # hour), so one UPDATE each rather than bulk_update's CASE over every row.
+    next_times: dict[dt.datetime, list[int]] = {}
     for profile in due:
         scheduled = profile.next_digest_at
-        profile.next_digest_at = digest_time_after(profile, now)
+        next_at = digest_time_after(profile, now)
+        next_times.setdefault(next_at, []).append(profile.pk)
         if now - scheduled > STALE_AFTER:
             late += 1
             continue
@@ -156,7 +175,8 @@ def _claim_due(
                 user_id=profile.user_id, local_date=local_date, lease_until=now + lease()
             )
         )
-    Profile.objects.bulk_update(due, ["next_digest_at"])
+    for next_at, pks in next_times.items():
+        Profile.objects.filter(pk__in=pks).update(next_digest_at=next_at)
     # One row per user and local date: a second claim of the same day inserts nothing.
     DigestDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     ids = list(
@@ -166,7 +186,9 @@ def _claim_due(
             attempts=0,
             user_id__in=[d.user_id for d in deliveries],
             local_date__in={d.local_date for d in deliveries},
-        ).values_list("pk", flat=True)
+        )
+        .order_by("local_date", "pk")  # a batch of one day writes its messages together
+        .values_list("pk", flat=True)
     )
     transaction.on_commit(partial(enqueue, ids))
     return len(deliveries), late, len(due) == batch
@@ -188,13 +210,15 @@ def _requeue_lost(*, now: dt.datetime, enqueue: Callable[[list[int]], None]) -> 
     return len(lost)
 
 
-def enqueue_sends(ids: Iterable[int]) -> None:
-    """One send task per delivery (called once the claim is committed). If the broker is
-    away, the rows are already claimed with a lease: the sweep queues them again later."""
-    from followups.tasks import digest_send
+def enqueue_sends(ids: Iterable[int], *, connection: Any = None) -> None:
+    """One send task per `SEND_BATCH` deliveries (called once the claim is committed), on
+    the default broker or on `connection`. If the broker is away, the rows are already
+    claimed with a lease: the sweep queues them again later."""
+    from followups.tasks import digest_send_batch
 
-    for pk in ids:
-        digest_send.delay(pk)
+    ids = list(ids)
+    for at in range(0, len(ids), SEND_BATCH):
+        digest_send_batch.apply_async((ids[at : at + SEND_BATCH],), connection=connection)
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -208,13 +232,21 @@ class Outcome:
     NOT_MINE = "not mine"  # another worker holds it, or it is finished
 
 
-def _claim(delivery_id: int, now: dt.datetime) -> bool:
-    """pending → sending, with a lease, in one conditional UPDATE: only one worker wins."""
-    return bool(
-        DigestDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+def _claim(delivery_ids: list[int], now: dt.datetime) -> list[DigestDelivery]:
+    """pending → sending, with a lease, for each of the deliveries still pending, with their
+    users and profiles. Each row is locked first (FOR UPDATE, in id order: a second claimer
+    waits, then finds it sending), so only one worker wins each delivery."""
+    with transaction.atomic():
+        mine = list(
+            DigestDelivery.objects.select_for_update(of=("self",))
+            .select_related("user__profile")
+            .filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING)
+            .order_by("pk")
+        )
+        DigestDelivery.objects.filter(pk__in=[d.pk for d in mine]).update(
             status=DeliveryStatus.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
         )
-    )
+    return mine
 
 
 def _finish(delivery_id: int, **fields: Any) -> None:
@@ -228,19 +260,101 @@ def message_id(delivery: DigestDelivery) -> str:
 
 def digest_send(delivery_id: int, *, retries: int = 2, pause: float | None = None) -> str:
     """Sends one claimed delivery. Returns what happened (an `Outcome` value)."""
-    now = timezone.now()
-    if not _claim(delivery_id, now):
-        return Outcome.NOT_MINE
-    delivery = DigestDelivery.objects.select_related("user__profile").get(pk=delivery_id)
-    if not delivery.user.is_active:
-        _finish(delivery_id, status=DeliveryStatus.EMPTY, error="The user is not active.")
-        return Outcome.EMPTY
-    message, items = MESSAGES[delivery.kind](delivery)
-    if message is None:
-        _finish(delivery_id, status=DeliveryStatus.EMPTY, items=0)
-        return Outcome.EMPTY
+    return digest_send_batch([delivery_id], retries=retries, pause=pause)[delivery_id]
+
+
+def digest_send_batch(
+    delivery_ids: Iterable[int], *, retries: int = 2, pause: float | None = None
+) -> dict[int, str]:
+    """Sends a batch of deliveries: claims those still pending (one transaction for all), reads
+    what they say for all of them at once (a query per kind of row, whatever their number),
+    then sends and records each one in turn, exactly as it would be alone. A batch stopped
+    anywhere leaves each of its deliveries claimed (sending: the sweep queues it again when
+    its lease runs out) or finished. Returns what happened to each (an `Outcome` value)."""
     pause = settings.DIGEST_RETRY_PAUSE_SECONDS if pause is None else pause
-    error = ""
+    outcomes = dict.fromkeys(delivery_ids, Outcome.NOT_MINE)
+    now = timezone.now()
+    claimed = _claim(list(outcomes), now)
+    # Every send starts within the lease's first half: with the task's time limit (well
+    # under the lease) this never binds; with a lease set shorter than a batch can take, the
+    # rest is left claimed to the sweep rather than sent when another worker may hold it.
+    send_by = now + lease() / 2
+    messages = _messages([d for d in claimed if d.user.is_active])
+    trouble = ""  # the mail server could not be reached: the rest go back to the sweep
+    for delivery in claimed:
+        pk = delivery.pk
+        if not delivery.user.is_active:
+            _finish(pk, status=DeliveryStatus.EMPTY, error="The user is not active.")
+            outcomes[pk] = Outcome.EMPTY
+            continue
+        if pk not in messages:
+            reason = "The message could not be written; see the worker's log."
+            outcomes[pk] = _retry_later(pk, error=reason, items=0)
+            continue
+        message, items = messages[pk]
+        if message is None:
+            _finish(pk, status=DeliveryStatus.EMPTY, items=0)
+            outcomes[pk] = Outcome.EMPTY
+        elif trouble:
+            outcomes[pk] = _retry_later(pk, error=trouble, items=items)
+        elif timezone.now() >= send_by:
+            outcomes[pk] = Outcome.RETRY_LATER  # claimed, untouched: the sweep's, at its lease
+        else:
+            try:
+                outcomes[pk], unreachable = _deliver(
+                    pk, message, items=items, retries=retries, pause=pause
+                )
+            except SoftTimeLimitExceeded:
+                raise  # this one and the rest stay claimed: the sweep queues them at the lease
+            except Exception as unexpected:
+                # Not the server's answer (a message that cannot be serialised, say): it goes
+                # back to the sweep like a busy server's, and the batch carries on.
+                log.exception("Digest %s could not be sent", pk)
+                shared_connection_reset()
+                reason = f"{type(unexpected).__name__}: {unexpected}"
+                outcomes[pk] = _retry_later(pk, error=reason, items=items)
+                continue
+            if outcomes[pk] == Outcome.RETRY_LATER:
+                # The server was given its in-task retries once: the rest of the batch gets
+                # one try each, or none when the server did not answer at all.
+                retries = 0
+                trouble = unreachable
+    return outcomes
+
+
+def _messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, int]]:
+    """(message or None, items) by delivery: a kind with a batch writer writes all of its
+    deliveries at once; one that fails, and every other kind, is written one delivery at a
+    time, so one user's trouble never holds up the others (it is logged and left out)."""
+    written: dict[int, tuple[Any, int]] = {}
+    by_kind: dict[str, list[DigestDelivery]] = {}
+    for delivery in deliveries:
+        by_kind.setdefault(delivery.kind, []).append(delivery)
+    for kind, some in by_kind.items():
+        if kind in BATCH_MESSAGES:
+            try:
+                written.update(BATCH_MESSAGES[kind](some))
+                continue
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception:
+                log.exception("Writing %s deliveries together failed; one at a time", len(some))
+        for delivery in some:
+            try:
+                written[delivery.pk] = MESSAGES[kind](delivery)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception:
+                log.exception("Delivery %s could not be written", delivery.pk)
+    return written
+
+
+def _deliver(
+    delivery_id: int, message: Any, *, items: int, retries: int, pause: float
+) -> tuple[str, str]:
+    """Sends a claimed delivery's message and records what happened: (outcome, the error
+    when the server could not be reached at all)."""
+    error = unreachable = ""
     for attempt in range(retries + 1):
         try:
             message.connection = shared_connection()
@@ -248,14 +362,14 @@ def digest_send(delivery_id: int, *, retries: int = 2, pause: float | None = Non
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as refused:
             shared_connection_reset()
             code, reply = _reply(refused)
-            error = f"{code} {reply}"
+            error, unreachable = f"{code} {reply}", ""
             if 500 <= code < 600:
                 _finish(delivery_id, status=DeliveryStatus.FAILED, error=error, items=items)
                 log.warning("Digest %s refused for good: %s", delivery_id, error)
-                return Outcome.FAILED
+                return Outcome.FAILED, ""
         except (smtplib.SMTPException, OSError) as trouble:
             shared_connection_reset()
-            error = f"{type(trouble).__name__}: {trouble}"
+            error = unreachable = f"{type(trouble).__name__}: {trouble}"
         else:
             _finish(
                 delivery_id,
@@ -265,10 +379,10 @@ def digest_send(delivery_id: int, *, retries: int = 2, pause: float | None = Non
                 items=items,
                 error="",
             )
-            return Outcome.SENT
+            return Outcome.SENT, ""
         if attempt < retries:
             time.sleep(pause * 2**attempt)
-    return _retry_later(delivery_id, error=error, items=items)
+    return _retry_later(delivery_id, error=error, items=items), unreachable
 
 
 def _retry_later(delivery_id: int, *, error: str, items: int) -> str:
@@ -306,53 +420,135 @@ def _text(value: Any) -> str:
 def signed_link(action: str, kind: str, pk: int, user: User) -> str:
     """An expiring one-click link for an action on a check-in or follow-up of `user`."""
     token = signing.dumps({"a": action, "k": kind, "id": pk, "u": user.pk}, salt=LINK_SALT)
-    return settings.SITE_URL + reverse("followups:digest_action", args=[token])
+    return _link("followups:digest_action", token)
 
 
 def unsubscribe_link(user: User) -> str:
     token = signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
-    return settings.SITE_URL + reverse("followups:digest_unsubscribe", args=[token])
+    return _link("followups:digest_unsubscribe", token)
+
+
+def _link(name: str, token: str) -> str:
+    """SITE_URL + reverse(name, args=[token]), the route reversed once: a digest has a dozen
+    links, and reverse() costs several times what signing one does."""
+    before, after = _route(name, get_script_prefix())
+    return f"{settings.SITE_URL}{before}{token}{after}"
+
+
+@cache
+def _route(name: str, script_prefix: str) -> tuple[str, str]:
+    before, after = reverse(name, args=["TOKEN"]).split("TOKEN")
+    return before, after
 
 
 def digest_message(delivery: DigestDelivery) -> tuple[Any, int]:
     """The e-mail for a delivery, or None when there is nothing to say and the user asked for
     silence on such days. Also returns how many check-ins and follow-ups it lists."""
-    from followups.agenda import agenda_for
+    return digest_messages([delivery])[delivery.pk]
 
+
+def digest_messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, int]]:
+    """`digest_message` of many deliveries (with their users and profiles), by delivery, in
+    the queries of one: the agendas of all their users at once, per day, then their plans."""
+    from followups.agenda import agendas_for
+
+    written: dict[int, tuple[Any, int]] = {}
+    by_day: dict[dt.date, list[DigestDelivery]] = {}
+    for delivery in deliveries:
+        if delivery.user.profile.digest_enabled:
+            by_day.setdefault(delivery.local_date, []).append(delivery)
+        else:
+            written[delivery.pk] = (None, 0)
+    agendas = {}
+    for day, some in by_day.items():
+        found = agendas_for([d.user_id for d in some], today=day, limit=settings.DIGEST_MAX_ITEMS)
+        for delivery in some:
+            agenda = found[delivery.user_id]
+            if agenda.is_empty and not delivery.user.profile.digest_when_empty:
+                written[delivery.pk] = (None, 0)
+            else:
+                agendas[delivery] = agenda
+    plans = {
+        plan.owner_id: plan
+        for plan in GoalPlan.objects.active()
+        .filter(owner__in=[d.user_id for d in agendas])
+        .only("owner_id", "reviewed_at")
+    }
+    now = timezone.now()
+    for delivery, agenda in agendas.items():
+        plan = plans.get(delivery.user_id)
+        review_due = plan is not None and plan.review_due(now)
+        written[delivery.pk] = (
+            _digest_email(delivery, agenda, plan_review_due=review_due),
+            agenda.count,
+        )
+    return written
+
+
+@dataclass(frozen=True)
+class CheckinLine:
+    """A check-in as the digest shows it: plain values, each worked out once for both parts
+    (the templates then only print them)."""
+
+    name: str
+    circle: str  # "inner"
+    days_overdue: int
+    last_kind: str  # of the last interaction that was not a note; "" when nothing is logged
+    last_on: str  # "3 Jun 2026"
+    note: str  # its notes, cut at 140 characters
+    serves: str  # the objective's title, or ""
+    done_url: str
+    snooze_url: str
+
+
+@dataclass(frozen=True)
+class FollowUpLine:
+    about: str
+    people: str  # "Dana, Erin"
+    days_late: int
+    done_url: str
+    snooze_url: str
+
+
+def _checkin_line(item: Any, user: User) -> CheckinLine:
+    last = item.last_interaction
+    return CheckinLine(
+        name=item.contact.name,
+        circle=item.contact.get_circle_display().lower(),
+        days_overdue=item.days_overdue,
+        last_kind=last.get_kind_display().lower() if last else "",
+        last_on=date_format(last.occurred_on, "j M Y") if last else "",
+        note=Truncator(last.notes).chars(140) if last and last.notes else "",
+        serves=item.objective.title if item.objective else "",
+        done_url=signed_link("done", "checkin", item.contact.pk, user),
+        snooze_url=signed_link("snooze", "checkin", item.contact.pk, user),
+    )
+
+
+def _followup_line(item: Any, user: User) -> FollowUpLine:
+    return FollowUpLine(
+        about=item.followup.about,
+        people=", ".join(c.name for c in item.followup.contacts.all()),
+        days_late=item.days_overdue,
+        done_url=signed_link("done", "followup", item.followup.pk, user),
+        snooze_url=signed_link("snooze", "followup", item.followup.pk, user),
+    )
+
+
+def _digest_email(delivery: DigestDelivery, agenda: Any, *, plan_review_due: bool) -> Any:
     user = delivery.user
-    if not user.profile.digest_enabled:
-        return None, 0
-    agenda = agenda_for(user, today=delivery.local_date, limit=settings.DIGEST_MAX_ITEMS)
-    items = len(agenda.checkins) + len(agenda.followups)
-    if agenda.is_empty and not user.profile.digest_when_empty:
-        return None, 0
     unsubscribe = unsubscribe_link(user)
-    plan = GoalPlan.objects.active().filter(owner=user).only("reviewed_at").first()
     context = {
         "user": user,
         "agenda": agenda,
-        "plan_review_due": plan is not None and plan.review_due(timezone.now()),
+        "plan_review_due": plan_review_due,
         "day": delivery.local_date,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
-        "checkins": [
-            (
-                item,
-                signed_link("done", "checkin", item.contact.pk, user),
-                signed_link("snooze", "checkin", item.contact.pk, user),
-            )
-            for item in agenda.checkins
-        ],
-        "followups": [
-            (
-                item,
-                signed_link("done", "followup", item.followup.pk, user),
-                signed_link("snooze", "followup", item.followup.pk, user),
-            )
-            for item in agenda.followups
-        ],
+        "checkins": [_checkin_line(item, user) for item in agenda.checkins],
+        "followups": [_followup_line(item, user) for item in agenda.followups],
     }
-    message = templated_email(
+    return templated_email(
         "digest",
         context,
         to=[user.email],
@@ -362,7 +558,6 @@ def digest_message(delivery: DigestDelivery) -> tuple[Any, int]:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    return message, items
 
 
 def link_read(token: str, *, max_age: dt.timedelta | None = None) -> dict[str, Any]:
@@ -389,4 +584,8 @@ def digest_turn_off(*, user_id: int) -> bool:
 # The weekly summary registers itself here.
 MESSAGES: dict[str, Callable[[DigestDelivery], tuple[Any, int]]] = {
     DeliveryKind.DAILY: digest_message,
+}
+# Kinds that can write many deliveries' messages at once: deliveries → {id: (message, items)}.
+BATCH_MESSAGES: dict[str, Callable[[list[DigestDelivery]], dict[int, tuple[Any, int]]]] = {
+    DeliveryKind.DAILY: digest_messages,
 }

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import CheckinStatus, Contact, Interaction, Kind
-from followups.agenda import agenda_for, birthday_dates
+from followups.agenda import agenda_for, agendas_for, birthday_dates
 from followups.models import FollowUp, FollowUpStatus
 from goals.models import GoalPlan, Objective, Priority
 from tests.contacts.factories import TODAY, contact, log
@@ -301,3 +301,47 @@ def test_it_takes_as_many_queries_for_300_due_contacts_as_for_5(alice, bob):
     # an interaction served a ranked objective for, ranked and plain check-ins, objectives,
     # the last interactions
     assert many <= 11
+
+
+# --- Several users at once (the digest's batches) ---------------------------------------------
+
+
+def summary(agenda) -> tuple:
+    return (
+        [(i.contact.pk, i.days_overdue, i.priority, i.objective) for i in agenda.checkins],
+        [(i.followup.pk, i.days_overdue) for i in agenda.followups],
+        [(c.pk, on) for c, on in agenda.birthdays],
+        (agenda.due_soon, agenda.more_checkins, agenda.more_followups),
+    )
+
+
+def test_agendas_for_gives_each_user_their_own_agenda(alice, bob, carol):
+    network(alice, 5)
+    network(bob, 30)
+    due(carol, "Theirs", days_overdue=2)
+    alone = {user.pk: summary(agenda_for(user, today=TODAY, limit=10)) for user in (alice, bob)}
+    alone[carol.pk] = summary(agenda_for(carol, today=TODAY, limit=10))
+    together = agendas_for([alice.pk, bob.pk, carol.pk], today=TODAY, limit=10)
+    assert {pk: summary(agenda) for pk, agenda in together.items()} == alone
+    assert len(together[bob.pk].checkins) == 10
+    assert together[bob.pk].more_checkins == 20
+
+
+def test_agendas_for_a_user_with_nothing_due_is_empty(alice, bob):
+    network(bob, 5)
+    agendas = agendas_for([alice.pk, bob.pk], today=TODAY, limit=10)
+    assert agendas[alice.pk].is_empty
+    assert not agendas[bob.pk].is_empty
+
+
+def test_agendas_for_20_users_take_as_many_queries_as_for_one(alice, django_user_model):
+    network(alice, 5)
+    others = [django_user_model.objects.create(email=f"u{n}@example.com") for n in range(19)]
+    for user in others:
+        network(user, 3)
+    with CaptureQueriesContext(connection) as one:
+        agendas_for([alice.pk], today=TODAY, limit=10)
+    with CaptureQueriesContext(connection) as twenty:
+        agendas = agendas_for([alice.pk, *(u.pk for u in others)], today=TODAY, limit=10)
+    assert len(twenty) == len(one)
+    assert all(agenda.checkins for agenda in agendas.values())
