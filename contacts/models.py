@@ -356,7 +356,14 @@ class Interaction(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-pk"]
         indexes = [
-            models.Index(fields=["owner", "-occurred_on"], name="interaction_owner_date"),
+            # A person's log by date; it also carries what counting interactions and
+            # meaningful ones reads, so a week of many people's log is counted from the index
+            # alone (the coach's caseload, goals.metrics).
+            models.Index(
+                fields=["owner", "-occurred_on"],
+                include=["kind", "quality", "initiated_by"],
+                name="interaction_owner_date",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
