@@ -9,7 +9,7 @@ never see two different figures:
   26 hours), so it is at most three catalog calls of one query per source, whatever the number
   of clients;
 - **last week and the 4-week trend**, **objectives on track / behind**: the weekly rollups
-  (`goals.models.WeeklyKpi`), two queries for the page reading only those numbers;
+  (`goals.models.WeeklyKpi`), one query for the page reading only those numbers;
 - **overdue check-ins now**: one grouped query for the page (an annotation only when the list
   is sorted by it), in each client's today;
 - **last interaction**, **last week**: SQL annotations, so the list sorts on them.
@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    Case,
     Count,
     F,
     IntegerField,
@@ -34,6 +35,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
@@ -163,32 +165,35 @@ def numbers_for(rows: Sequence[Client], now: dt.datetime | None = None) -> dict[
                 Headline(key, CATALOG[key].label, values[key]) for key in HEADLINES
             ]
     oldest = min(monday(today) for today in by_today) - dt.timedelta(weeks=TREND_WEEKS)
-    # Only the numbers shown, not the rows' whole JSON (every metric of every week).
-    weeks = (
-        WeeklyKpi.objects.filter(user_id__in=list(found), week_start__gte=oldest)
-        .order_by("user_id", "week_start")
-        .values_list("user_id", "week_start", KeyTextTransform(HEADLINES[0], "values"))
-    )
-    metric = CATALOG[HEADLINES[0]]
-    for pk, week_start, raw in weeks:
-        found[pk].trend.append((week_start, from_json(metric, raw)))
-    for numbers in found.values():
-        numbers.trend = numbers.trend[-TREND_WEEKS:]
+    # Only the numbers shown, not the rows' whole JSON (every metric of every week), and the
+    # objectives of each client's latest week alone.
     latest = (
         WeeklyKpi.objects.filter(user=OuterRef("user_id"))
         .order_by("-week_start")
         .values("week_start")[:1]
     )
-    objectives = WeeklyKpi.objects.filter(
-        user_id__in=list(found), week_start=Subquery(latest)
-    ).values_list("user_id", "week_start", "objectives")
-    for pk, week_start, rows in objectives:
+    weeks = (
+        WeeklyKpi.objects.filter(user_id__in=list(found), week_start__gte=oldest)
+        .order_by("user_id", "week_start")
+        .values_list(
+            "user_id",
+            "week_start",
+            KeyTextTransform(HEADLINES[0], "values"),
+            Case(When(week_start=Subquery(latest), then=F("objectives")), default=None),
+        )
+    )
+    metric = CATALOG[HEADLINES[0]]
+    for pk, week_start, raw, objectives in weeks:
         numbers = found[pk]
-        numbers.objectives_week = week_start
-        statuses = [objective.get("status") for objective in rows]
-        numbers.objectives = len(statuses)
-        numbers.on_track = sum(s in (Status.ON_TRACK, Status.DONE) for s in statuses)
-        numbers.behind = sum(s in (Status.BEHIND, Status.MISSED) for s in statuses)
+        numbers.trend.append((week_start, from_json(metric, raw)))
+        if objectives is not None:
+            numbers.objectives_week = week_start
+            statuses = [objective.get("status") for objective in objectives]
+            numbers.objectives = len(statuses)
+            numbers.on_track = sum(s in (Status.ON_TRACK, Status.DONE) for s in statuses)
+            numbers.behind = sum(s in (Status.BEHIND, Status.MISSED) for s in statuses)
+    for numbers in found.values():
+        numbers.trend = numbers.trend[-TREND_WEEKS:]
     return found
 
 
