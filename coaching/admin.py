@@ -153,7 +153,8 @@ class CoachViewAdmin(ScopedAdmin):
         return getattr(obj, f"{self.client_field}_id")
 
     def describe(self, obj: Any) -> str:
-        return f"{self.what}: {obj}"
+        """What the access log says the coach looked at."""
+        return f"{self.what} {obj}"
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         response = super().changelist_view(request, extra_context)
@@ -446,9 +447,6 @@ class ClientContactAdmin(CoachViewAdmin):
     ]
     readonly_fields = fields
 
-    def describe(self, obj: Any) -> str:
-        return f"contact {obj}"
-
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
             super()
@@ -498,9 +496,6 @@ class ClientInteractionAdmin(CoachViewAdmin):
         "notes",
     ]
     readonly_fields = fields
-
-    def describe(self, obj: Any) -> str:
-        return f"interaction {obj}"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         people = Contact.objects.only("first_name", "last_name", "display_name")
