@@ -16,7 +16,7 @@ from coaching.models import CoachNote, Suggestion
 from goals.kpis import kpi_number, number_text, week_so_far
 from goals.metrics import CATALOG
 from goals.models import GoalPlan, WeeklyKpi
-from goals.progress import STATUS_LABELS, plan_numbers, plan_objectives
+from goals.progress import STATUS_LABELS, Status, plan_numbers, plan_objectives
 
 KPI_WEEKS = 12
 KPI_COLUMNS = (
@@ -59,7 +59,7 @@ def client_detail_context(assignment: CoachAssignment, coach: User) -> dict[str,
         KpiWeek(
             week.week_start,
             [number_text(CATALOG[key].unit, kpi_number(week, key)) for key in KPI_COLUMNS],
-            sum(o.get("status") in ("on_track", "done") for o in week.objectives),
+            sum(o.get("status") in (Status.ON_TRACK, Status.DONE) for o in week.objectives),
             len(week.objectives),
         )
         for week in weeks

@@ -138,7 +138,7 @@ def invitation_accept(*, assignment: CoachAssignment, coach: User) -> CoachAssig
     only once; accepting makes the account a coach if it was not one yet."""
     locked = CoachAssignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.status != AssignmentStatus.INVITED:
-        raise CoachingError(_settled(locked))
+        raise CoachingError(invitation_settled(locked))
     if coach.email.lower() != locked.email.lower():
         raise CoachingError(
             f"This invitation was sent to {locked.email}, and you are signed in as "
@@ -166,7 +166,7 @@ def invitation_accept(*, assignment: CoachAssignment, coach: User) -> CoachAssig
 def invitation_decline(*, assignment: CoachAssignment, coach: User) -> CoachAssignment:
     locked = CoachAssignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.status != AssignmentStatus.INVITED:
-        raise CoachingError(_settled(locked))
+        raise CoachingError(invitation_settled(locked))
     if coach.email.lower() != locked.email.lower():
         raise CoachingError(f"This invitation was sent to {locked.email}, not to you.")
     locked.status = AssignmentStatus.DECLINED
@@ -175,7 +175,7 @@ def invitation_decline(*, assignment: CoachAssignment, coach: User) -> CoachAssi
     return locked
 
 
-def _settled(assignment: CoachAssignment) -> str:
+def invitation_settled(assignment: CoachAssignment) -> str:
     match assignment.status:
         case AssignmentStatus.ACTIVE:
             return "This invitation has already been accepted."

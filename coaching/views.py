@@ -166,7 +166,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(reverse("admin:coaching_client_changelist"))
     if assignment.status != AssignmentStatus.INVITED:
         return _invitation_problem(
-            request, "This invitation cannot be used", services._settled(assignment)
+            request, "This invitation cannot be used", services.invitation_settled(assignment)
         )
     return render(request, "coaching/invitation.html", {"assignment": assignment})
 
