@@ -599,6 +599,11 @@ def derived_refresh(
         created.timed("check-ins", started)
 
 
+def _sole(indexes: Sequence[int], contacts: dict[int, Contact]) -> int | None:
+    """`Interaction.sole_contact` of a planned interaction with the contacts at `indexes`."""
+    return contacts[indexes[0]].pk if len(indexes) == 1 else None
+
+
 def demo_users_ensure() -> dict[str, User]:
     """The three demo accounts and the Coaches group, created once."""
     users = {
@@ -677,7 +682,13 @@ def demo_network_load(*, owner: User, today: dt.date, seed: int = SEED) -> Creat
 
     if not Interaction.objects.filter(owner=owner).exists():
         planned = network.interactions
-        rows = bulk_insert(Interaction, [Interaction(owner=owner, **p.fields) for p in planned])
+        rows = bulk_insert(
+            Interaction,
+            [
+                Interaction(owner=owner, sole_contact_id=_sole(p.contacts, contacts), **p.fields)
+                for p in planned
+            ],
+        )
         Link = Interaction.contacts.through
         Link.objects.bulk_create(
             [
@@ -916,8 +927,11 @@ def interactions_write(rows: Sequence[InteractionRow], withs: Sequence[Sequence[
                 initiated_by=initiator,
                 duration_minutes=minutes,
                 quality=quality,
+                sole_contact_id=contact_ids[0] if len(contact_ids) == 1 else None,
             )
-            for owner, day, kind, channel, initiator, minutes, quality in rows
+            for (owner, day, kind, channel, initiator, minutes, quality), contact_ids in zip(
+                rows, withs, strict=True
+            )
         ],
     )
     Link = Interaction.contacts.through
@@ -950,16 +964,17 @@ def _interactions_copy(
     null, now = r"\N", timezone.now().isoformat()
     # Columns in the order written below; outcome and notes empty, not private.
     columns = "id, owner_id, occurred_on, kind, channel, initiated_by, duration_minutes, "
-    columns += "quality, outcome, outcome_value, notes, private, created_at"
+    columns += "quality, outcome, outcome_value, notes, private, created_at, sole_contact_id"
     data = io.StringIO()
     links = io.StringIO()
     for pk, (owner, day, kind, channel, initiator, minutes, quality), contact_ids in zip(
         pks, rows, withs, strict=True
     ):
         minutes_text = null if minutes is None else minutes
+        sole = contact_ids[0] if len(contact_ids) == 1 else null
         data.write(
             f"{pk}\t{owner}\t{day}\t{kind}\t{channel}\t{initiator}\t{minutes_text}\t"
-            f"{quality}\t\t{null}\t\tf\t{now}\n"
+            f"{quality}\t\t{null}\t\tf\t{now}\t{sole}\n"
         )
         for contact_id in contact_ids:
             links.write(f"{pk}\t{contact_id}\n")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, Upper
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -329,6 +331,17 @@ class Interaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions"
     )
     contacts = models.ManyToManyField(Contact, related_name="interactions")
+    # Most interactions are with one person. That person, kept here whenever the links change
+    # (`sole_contacts_sync`), lets a metric ask "is this interaction with the audience?" of
+    # the row itself; it is NULL for a group (and for no contact), which the links answer.
+    sole_contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     occurred_on = models.DateField("when")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEETING)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.IN_PERSON)
@@ -377,3 +390,38 @@ class Interaction(models.Model):
     @property
     def online(self) -> bool:
         return self.channel not in OFFLINE_CHANNELS
+
+
+def sole_contacts_sync(interactions: models.QuerySet[Interaction] | list[int]) -> int:
+    """Sets `Interaction.sole_contact` of the given interactions (a queryset or ids) from their
+    links, in one UPDATE: the contact when there is exactly one, else NULL."""
+    rows = (
+        interactions
+        if isinstance(interactions, models.QuerySet)
+        else Interaction.objects.filter(pk__in=list(interactions))
+    )
+    links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk")).order_by()
+    sole = links.values("interaction").annotate(n=Count("*"), first=Min("contact")).filter(n=1)
+    return rows.order_by().update(sole_contact=Subquery(sole.values("first")))
+
+
+@receiver(m2m_changed, sender=Interaction.contacts.through)
+def _links_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **_: Any
+) -> None:
+    """Keeps `sole_contact` true to the links, however they change: the services, the admin,
+    or either side's add, remove, set and clear. (Deleting a contact deletes its links without
+    this signal: the field's SET_NULL covers a sole contact, and a group's NULL stays true.)"""
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            sole_contacts_sync([instance.pk])
+        return
+    if action == "pre_clear":
+        # The contact's interactions, known only before their links go.
+        instance._cleared_interactions = list(
+            sender.objects.filter(contact=instance).values_list("interaction_id", flat=True)
+        )
+    elif action == "post_clear":
+        sole_contacts_sync(getattr(instance, "_cleared_interactions", []))
+    elif action in ("post_add", "post_remove") and pk_set:
+        sole_contacts_sync(pk_set)

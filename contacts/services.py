@@ -20,6 +20,7 @@ from contacts.models import (
     Interaction,
     Kind,
     Tag,
+    sole_contacts_sync,
 )
 from contacts.strength import strength_refresh
 
@@ -367,6 +368,8 @@ def contacts_merge(*, survivor: Contact, duplicate: Contact, today: dt.date) -> 
     first_added = min(survivor.created_at, duplicate.created_at)
     survivor.save()
     duplicate.delete()
+    # Their interactions now name the survivor (or, where both were there, it alone).
+    sole_contacts_sync(Interaction.objects.filter(contacts=survivor))
     Contact.objects.filter(pk=survivor.pk).update(created_at=first_added)
     _refresh([survivor.pk], today=today)
     survivor.refresh_from_db()

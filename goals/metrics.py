@@ -8,7 +8,7 @@ cannot disagree.
 
 An audience (a filter on Contact) narrows an interaction or a follow-up when at least one of its
 contacts is in it. The two forms find that differently, each the fast way for its size (see
-`_flag` and `_audience`); a property test holds them to the same numbers.
+`_with_audience` and `_audience`); a property test holds them to the same numbers.
 
 A period is the local dates ``[start, end)`` in each owner's time zone. ``occurred_on`` already
 is a local date; a contact's ``created_at`` (UTC) is converted per row with `LocalDate`.
@@ -23,33 +23,33 @@ None, since a share or an average of nothing is no number at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connection
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DateField,
+    Exists,
     Expression,
     F,
     FloatField,
     Func,
-    Max,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
+from django.utils.hashable import make_hashable
 
 from accounts.models import User
 from contacts.models import (
@@ -108,11 +108,19 @@ class LocalDate(Func):
         # SQLite knows no time zones, so a Python function converts. Registering it on the
         # connection about to run the query also covers connections opened before this module
         # was imported, which a connection_created receiver would miss.
-        connection.ensure_connection()
-        connection.connection.create_function(
-            SQLITE_LOCAL_DATE, 2, _sqlite_local_date, deterministic=True
-        )
+        _sqlite_functions(connection)
         return super().as_sql(compiler, connection, function=SQLITE_LOCAL_DATE, **extra_context)
+
+
+def _sqlite_functions(connection: Any) -> None:
+    """Registers `LocalDate`'s function on the SQLite connection about to run a query (also
+    before SQL compiled earlier, on another connection, runs on this one)."""
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    connection.connection.create_function(
+        SQLITE_LOCAL_DATE, 2, _sqlite_local_date, deterministic=True
+    )
 
 
 def _owner_timezone() -> Coalesce:
@@ -230,17 +238,19 @@ def _share(part: Q, scope: Scope) -> Expression:
     return Cast(_count(scope.audience & part), FloatField()) * 100 / NullIf(whole, 0)
 
 
-def _added_in(scope: Scope) -> Q:
-    """Contacts added during the period, by the owner's local date.
+def _added_in(scope: Scope, *narrower: Q) -> Q:
+    """Contacts added during the period, by the owner's local date, in the scope's audience and
+    any `narrower` filter.
 
     Every time zone is less than a day from UTC, so a plain comparison of the column comes
-    first: it spares most contacts the conversion (and the audience after it)."""
+    first, then the audience and the filters: they spare most contacts the conversion."""
     added_on = LocalDate("created_at", _owner_timezone())
     near = Q(
         created_at__gte=_utc_midnight(scope.start - dt.timedelta(days=1)),
         created_at__lt=_utc_midnight(scope.end + dt.timedelta(days=1)),
     )
-    return near & Q(GreaterThanOrEqual(added_on, scope.start), LessThan(added_on, scope.end))
+    converted = Q(GreaterThanOrEqual(added_on, scope.start), LessThan(added_on, scope.end))
+    return near & scope.audience & Q(*narrower) & converted
 
 
 def _utc_midnight(day: dt.date) -> dt.datetime:
@@ -258,7 +268,7 @@ def _utc_midnight(day: dt.date) -> dt.datetime:
     help="Contacts you added, by the day you added them.",
 )
 def _new_contacts(scope: Scope) -> Expression:
-    return _count(_added_in(scope) & scope.audience)
+    return _count(_added_in(scope))
 
 
 @register(
@@ -337,7 +347,7 @@ def _introductions_made(scope: Scope) -> Expression:
     help="New contacts someone introduced you to.",
 )
 def _introductions_received(scope: Scope) -> Expression:
-    return _count(_added_in(scope) & Q(introduced_by__isnull=False) & scope.audience)
+    return _count(_added_in(scope, Q(introduced_by__isnull=False)))
 
 
 @register(
@@ -463,8 +473,8 @@ def _audience(source: Source, audience: Q, owners: Q) -> Q:
     """The rows of a linked source (interactions, follow-ups) with a contact in the audience,
     for every owner at once: an uncorrelated IN over the links of the owners' contacts in it,
     which the database reads once and hashes. The weekly rollup's way: it reads the links of
-    all time, which a rollup of many users affords (`goals.kpis.ROLLUP_WORK_MEM`) but one
-    user's plan page does not (`_flag`), and Django cannot group by row and then by owner."""
+    all time, which a rollup of many users affords (`goals.kpis.ROLLUP_WORK_MEM`); one user's
+    plan page asks row by row instead (`_with_audience`)."""
     members = Contact.objects.filter(owners, audience).values("pk")
     if source == "followups":
         linked = FollowUp.contacts.through.objects.filter(contact__in=members)
@@ -473,26 +483,45 @@ def _audience(source: Source, audience: Q, owners: Q) -> Q:
     return Q(pk__in=linked.values("interaction_id"))
 
 
-def _flag(audience: Q, owners: Q, window: Q) -> Expression:
-    """1 when a row is in the window and at least one of its contacts is in the audience, else
-    0: an aggregate over the row's links, so the query groups by row and the metrics aggregate
-    over that.
+def _on(relation: str, audience: Q) -> Q | None:
+    """The audience's field lookups on Contact as lookups through `relation`; None when it holds
+    anything else (an expression, an F, an Exists), which only a query of Contact can read."""
+    children: list[Q | tuple[str, Any]] = []
+    for child in audience.children:
+        if isinstance(child, Q):
+            if (through := _on(relation, child)) is None:
+                return None
+            children.append(through)
+        elif isinstance(child, tuple) and (
+            isinstance(child[1], QuerySet) or not hasattr(child[1], "resolve_expression")
+        ):
+            children.append((f"{relation}__{child[0]}", child[1]))
+        else:
+            return None
+    return Q(*children, _connector=audience.connector, _negated=audience.negated)
 
-    One user's way: the period's rows are joined to their links once, and each audience is one
-    hashed set of the owner's contacts, looked up only for the rows in the window (checked
-    first). An IN over the audience's links (`_audience`) would read the links of all time:
-    30,000 rows for a circle of a busy network."""
+
+def _with_audience(source: Source, audience: Q, owners: Q) -> Q:
+    """The rows of a linked source with a contact in the audience, for one owner, asked of each
+    row in the period.
+
+    An interaction with one contact (most of them) is joined to that contact by its
+    `sole_contact`, and the audience is a test of the joined row; only a group interaction,
+    whose `sole_contact` is NULL, looks at its links. (Grouping the period's rows with their
+    links, or an IN over the audience's links of all time as in `_audience`, costs a join of
+    every row with the link table.) An audience that is more than field lookups is read as
+    the set of the owner's contacts in it, which the database reads once and hashes."""
+    through = _on("contact", audience)
     members = Contact.objects.filter(owners, audience).values("pk")
-    return Max(Case(When(window & Q(contacts__in=members), then=Value(1)), default=Value(0)))
-
-
-@dataclass
-class _Query:
-    """What the query of one source computes: the audience flags it groups by row for (only in
-    the one-user form), then the aggregate of every spec, by query alias."""
-
-    flags: dict[str, Expression]
-    aggregates: dict[str, Expression]
+    in_it = Q(contact__in=members) if through is None else through
+    if source == "followups":
+        links = FollowUp.contacts.through.objects.filter(followup=OuterRef("pk"))
+        return Q(Exists(links.filter(in_it)))
+    links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
+    grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(in_it)))
+    sole = _on("sole_contact", audience) if through is not None else Q(sole_contact__in=members)
+    # Not NULL first: a negated lookup through the LEFT JOIN would hold for a group's NULL.
+    return (Q(sole_contact__isnull=False) & sole) | grouped
 
 
 def _rows(source: Source, start: dt.date, end: dt.date) -> QuerySet[Any]:
@@ -518,22 +547,25 @@ def _queries(
     now: dt.datetime | None,
     owners: Q,
     *,
-    flagged: bool,
-) -> dict[Source, _Query]:
-    """The query of each source the specs read, by source; aliases are query aliases (a spec's
-    name may not be a valid or free one). With `flagged`, interactions and follow-ups are
-    narrowed to an audience by a flag per row (`_flag`, for one owner); otherwise by an IN
-    (`_audience`, for many)."""
-    today = LocalDate(Value(now or timezone.now()), _owner_timezone())
+    one_owner: bool,
+    today: dt.date | None = None,
+) -> dict[Source, dict[str, Expression]]:
+    """The aggregates of each source the specs read, by source and query alias (a spec's name
+    may not be a valid or free one). Interactions and follow-ups are narrowed to an audience
+    row by row for one owner (`_with_audience`), by an IN for many (`_audience`). Snapshots
+    are read as of `today` when it is given, else as of `now` in each owner's time zone."""
+    as_of = (
+        Value(today, output_field=DateField())
+        if today is not None
+        else LocalDate(Value(now or timezone.now()), _owner_timezone())
+    )
     aliases = _aliases(specs)
-    queries: dict[Source, _Query] = {}
-    flags: dict[tuple[Source, Q, dt.date, dt.date], str] = {}
+    queries: dict[Source, dict[str, Expression]] = {}
     for name, (key, detail, audience, window) in specs.items():
         metric = _metric(key, detail)
         first, last = window or (start, end)
         if last < first:
             raise ValueError("A period cannot end before it starts.")
-        query = queries.setdefault(metric.source, _Query({}, {}))
         # The query reads the union of the specs' windows; each keeps to its own.
         if metric.source == "interactions":
             rows = Q(occurred_on__gte=first, occurred_on__lt=last)
@@ -543,16 +575,12 @@ def _queries(
             rows = Q()
         if audience and metric.source == "contacts":
             rows = audience
-        elif audience and flagged:
-            # Specs of the same audience over the same window share a flag, which holds both.
-            flag = flags.setdefault((metric.source, audience, first, last), f"a{len(flags)}")
-            if flag not in query.flags:
-                query.flags[flag] = _flag(audience, owners, rows)
-            rows = Q(**{flag: 1})
+        elif audience and one_owner:
+            rows &= _with_audience(metric.source, audience, owners)
         elif audience:
             rows &= _audience(metric.source, audience, owners)
-        scope = Scope(first, last, today, detail or "", rows)
-        query.aggregates[aliases[name]] = metric.expression(scope)
+        scope = Scope(first, last, as_of, detail or "", rows)
+        queries.setdefault(metric.source, {})[aliases[name]] = metric.expression(scope)
     return queries
 
 
@@ -575,6 +603,40 @@ def _read(specs: Mapping[str, Spec], row: Mapping[str, Any]) -> dict[str, Number
     }
 
 
+# One user's queries as compiled SQL, by everything they are built from (`_compiled_key`).
+# Building and compiling a plan's queries costs Django more than running them; the SQL of a
+# plan page is the same all day, its numbers are always read afresh. Each process keeps its
+# own, emptied when full.
+_COMPILED: dict[Hashable, list[tuple[str, tuple[Any, ...], list[str]]]] = {}
+COMPILED_KEEP = 500
+
+
+def _key(value: Any) -> Hashable:
+    """A hashable stand-in for part of a spec; TypeError for what has none (an expression)."""
+    if isinstance(value, Q):
+        return ("Q", value.connector, value.negated, tuple(_key(c) for c in value.children))
+    if isinstance(value, QuerySet):
+        sql, params = value.query.sql_with_params()
+        return ("QuerySet", sql, make_hashable(params))
+    if isinstance(value, tuple | list):
+        return tuple(_key(item) for item in value)
+    if hasattr(value, "resolve_expression"):
+        raise TypeError(f"{value!r} has no key.")
+    return make_hashable(value)
+
+
+def _compiled_key(
+    owner_id: int, start: dt.date, end: dt.date, specs: Mapping[str, Spec], today: dt.date
+) -> Hashable | None:
+    try:
+        parts = tuple(
+            (name, *spec[:2], _key(spec.audience), spec.window) for name, spec in specs.items()
+        )
+    except TypeError:
+        return None
+    return (connection.vendor, owner_id, start, end, today, parts)
+
+
 def for_user(
     user: User | int,
     start: dt.date,
@@ -582,19 +644,37 @@ def for_user(
     specs: Mapping[str, Spec],
     *,
     now: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Number]:
     """The value of each spec for one user over ``[start, end)``; one query per source.
 
     `now` is the moment snapshots are read at (default: now); its date in the user's time zone
-    is their today.
+    is their today. A caller that knows that date passes it as `today` instead, and the
+    queries' SQL is then kept for the next call with the same specs (`_COMPILED`).
     """
+    owner_id = user.pk if isinstance(user, User) else user
+    key = _compiled_key(owner_id, start, end, specs, today) if today is not None else None
+    compiled = _COMPILED.get(key) if key is not None else None
+    if compiled is None:
+        span = _span(specs, start, end)
+        owner = Q(owner=owner_id)
+        queries = _queries(specs, start, end, now, owner, one_owner=True, today=today)
+        compiled = []
+        for source, aggregates in queries.items():
+            # Grouped by the one owner: a plain query whose SQL can be kept and run again.
+            rows = _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
+            compiled.append((*rows.query.sql_with_params(), list(aggregates)))
+        if key is not None:
+            if len(_COMPILED) >= COMPILED_KEEP:
+                _COMPILED.clear()
+            _COMPILED[key] = compiled
     row: dict[str, Any] = {}
-    span = _span(specs, start, end)
-    owner = Q(owner=user)
-    for source, query in _queries(specs, start, end, now, owner, flagged=True).items():
-        # With flags, Django groups the rows in a subquery and aggregates over it.
-        rows = _rows(source, *span).filter(owner).annotate(**query.flags)
-        row |= rows.aggregate(**query.aggregates)
+    _sqlite_functions(connection)
+    with connection.cursor() as cursor:
+        for sql, params, aliases in compiled:
+            cursor.execute(sql, params)
+            if found := cursor.fetchone():  # no row: the owner has none in the span
+                row |= dict(zip(aliases, found[1:], strict=True))
     return _read(specs, row)
 
 
@@ -617,14 +697,14 @@ def for_all_users(
         else [user.pk for user in users]
     )
     owners = Q() if users is None else Q(owner_id__in=ids)
-    queries = _queries(specs, start, end, now, owners, flagged=False)
+    queries = _queries(specs, start, end, now, owners, one_owner=False)
     rows: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
     span = _span(specs, start, end)
-    for source, query in queries.items():
+    for source, aggregates in queries.items():
         queryset = _rows(source, *span)
         if users is not None:
             queryset = queryset.filter(owner_id__in=ids)
-        for row in queryset.values("owner_id").annotate(**query.aggregates):
+        for row in queryset.values("owner_id").annotate(**aggregates):
             rows.setdefault(row.pop("owner_id"), {}).update(row)
     return {pk: _read(specs, row) for pk, row in rows.items()}
 

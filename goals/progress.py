@@ -210,7 +210,7 @@ def plan_numbers(
         )
     for platform in {tactic.platform for tactic in tactics if tactic.active}:
         specs[f"platform-{platform}"] = Spec("minutes_spent", platform, None, week)
-    values = for_user(plan.owner_id, *week, specs) if specs else {}
+    values = for_user(plan.owner_id, *week, specs, today=today) if specs else {}
     return PlanNumbers(
         objectives=[
             Progress(

@@ -227,7 +227,7 @@ def contacts_vcard(owner: Any) -> Iterator[str]:
 
 # --- The whole account as JSON --------------------------------------------------------------
 
-SKIP = {"owner", "owner_id", "user", "user_id", "search_text"}
+SKIP = {"owner", "owner_id", "user", "user_id", "search_text", "sole_contact_id"}
 
 
 def row(obj: models.Model, **extra: Any) -> dict[str, Any]:

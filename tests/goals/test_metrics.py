@@ -11,8 +11,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import user_sign_up
-from contacts.models import Channel, Circle, Contact, Initiator, Interaction, Kind, Outcome, Tag
+from contacts.models import (
+    Channel,
+    Circle,
+    Contact,
+    Initiator,
+    Interaction,
+    Kind,
+    Outcome,
+    Tag,
+    sole_contacts_sync,
+)
 from followups.models import FollowUp, FollowUpStatus
+from goals import metrics
 from goals.metrics import CATALOG, Spec, _sqlite_local_date, for_all_users, for_user, period_window
 from goals.models import GoalPlan, Objective, Period
 from tests.conftest import PASSWORD
@@ -279,6 +290,51 @@ def test_it_counts_an_interaction_once_however_many_of_its_contacts_are_in_the_a
     assert for_all_users(START, END, specs, now=NOW)[alice.pk] == expected
 
 
+def test_with_a_today_the_sql_is_kept_and_the_numbers_stay_live(alice):
+    """`for_user(..., today=)` keeps its compiled SQL (the plan page's way): the second call
+    compiles nothing, yet reads what was logged in between; another audience is other SQL."""
+    investor = Tag.objects.create(owner=alice, name="Investor")
+    tagged, other = person(alice, "Tagged"), person(alice, "Other", circle=Circle.INNER)
+    tagged.tags.set([investor])
+    log(alice, tagged, on=dt.date(2026, 6, 3))
+    plan = GoalPlan.objects.create(owner=alice, started_on=START)
+    plan.audience_tags.set([investor])
+    specs = {
+        "tagged": Spec("interactions_by_kind", audience=plan.audience_q()),
+        "overdue": Spec("contacts_overdue"),
+    }
+    metrics._COMPILED.clear()
+    assert for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))["tagged"] == 1
+    assert len(metrics._COMPILED) == 1
+    log(alice, tagged, other, on=dt.date(2026, 6, 4))
+    with CaptureQueriesContext(connection) as queries:
+        again = for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))
+    assert again["tagged"] == 2
+    assert len(queries) == 2  # one per source, nothing else
+    assert len(metrics._COMPILED) == 1
+    # The same plan with its audience changed is another key, so other SQL.
+    plan.audience_tags.set([Tag.objects.create(owner=alice, name="Nobody")])
+    specs["tagged"] = Spec("interactions_by_kind", audience=plan.audience_q())
+    assert for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))["tagged"] == 0
+    assert len(metrics._COMPILED) == 2
+    # An audience holding an expression has no key: compiled each time, still right.
+    specs["tagged"] = Spec("interactions_by_kind", audience=MENTORS)
+    assert for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))["tagged"] == 0
+    assert len(metrics._COMPILED) == 2
+
+
+def test_a_snapshot_as_of_today_agrees_with_one_as_of_now(alice):
+    """Paris: 20 June at 10:00 UTC is the 20th there, as `today` says."""
+    alice.profile.timezone = "Europe/Paris"
+    alice.profile.save()
+    for day in (15, 19, 20, 25):
+        person(alice, f"Due{day}", next_checkin_on=dt.date(2026, 6, day))
+    spec = {"overdue": Spec("contacts_overdue")}
+    by_now = for_user(alice, START, END, spec, now=NOW)
+    assert by_now == for_user(alice, START, END, spec, today=dt.date(2026, 6, 20))
+    assert by_now == {"overdue": 2}
+
+
 def test_specs_of_one_audience_keep_to_their_own_windows(alice):
     ida = person(alice, "Ida", circle=Circle.INNER)
     for day in (dt.date(2026, 6, 2), dt.date(2026, 6, 16), dt.date(2026, 6, 17)):
@@ -430,6 +486,12 @@ AUDIENCES = {
     "fintech": Q(industry__iexact="fintech"),
     "mentors": MENTORS,
     "close mentors": Q(circle__in=[Circle.INNER, Circle.CLOSE]) & MENTORS,
+    # As `Audience.audience_q` writes them: lookups and a subquery, which one user's form
+    # reads through each interaction's sole contact; and one negated.
+    "mentors by id": Q(
+        pk__in=Contact.tags.through.objects.filter(tag__name="mentor").values("contact_id")
+    ),
+    "not close": ~Q(circle__in=[Circle.INNER, Circle.CLOSE]),
 }
 # A window of its own, inside or across the drawn period: an audience read over two windows.
 WINDOW = (START + dt.timedelta(days=3), START + dt.timedelta(days=10))
@@ -525,6 +587,9 @@ def build(
             Interaction.contacts.through(interaction=interaction, contact_id=pk) for pk in with_them
         ]
     Interaction.contacts.through.objects.bulk_create(links)
+    # As the services keep it (a bulk insert of links does not): one contact's interactions
+    # answer an audience from the row, a group's from its links.
+    sole_contacts_sync(Interaction.objects.all())
 
 
 @settings(
