@@ -112,8 +112,8 @@ def interaction_log(
 ) -> Interaction:
     """Logs one interaction with one or more of the owner's contacts."""
     _check_contacts(owner_id=owner.pk, contacts=contacts, objective=fields.get("objective"))
-    interaction = Interaction.objects.create(owner=owner, **fields)
-    interaction.contacts.set(contacts)
+    interaction = Interaction.objects.create(owner=owner, sole_contact=_sole(contacts), **fields)
+    _links_write(interaction, contacts)
     # A new conversation settles any snoozed check-in: the cadence starts again from it.
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).exclude(
         checkin_snoozed_until=None
@@ -132,10 +132,31 @@ def interaction_update(
     before = set(interaction.contacts.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(interaction, name, value)
+    interaction.sole_contact = _sole(contacts)
     interaction.save()
-    interaction.contacts.set(contacts)
+    _links_write(interaction, contacts, before=before)
     _refresh(before | {c.pk for c in contacts}, today=today)
     return interaction
+
+
+def _sole(contacts: Sequence[Contact]) -> Contact | None:
+    """`Interaction.sole_contact` for these contacts."""
+    distinct = {c.pk: c for c in contacts}
+    return next(iter(distinct.values())) if len(distinct) == 1 else None
+
+
+def _links_write(
+    interaction: Interaction, contacts: Sequence[Contact], *, before: set[int] | None = None
+) -> None:
+    """The interaction's links, written straight to the table: the caller has set its
+    `sole_contact`, so the related manager's signal (and the queries it costs) is not needed."""
+    Link = Interaction.contacts.through
+    wanted = {c.pk for c in contacts}
+    if before and (gone := before - wanted):
+        Link.objects.filter(interaction=interaction, contact__in=gone).delete()
+    Link.objects.bulk_create(
+        [Link(interaction=interaction, contact_id=pk) for pk in sorted(wanted - (before or set()))]
+    )
 
 
 @transaction.atomic
