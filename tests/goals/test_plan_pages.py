@@ -50,6 +50,28 @@ def test_it_shows_the_purpose_and_its_audience(alice_client, alice):
     assert "Contacts tagged fintech, in the Inner circle" in html
 
 
+def test_each_objective_shows_its_own_audience_and_the_people_it_targets(alice_client, alice):
+    """The tags and targets come in one query for the whole plan: each keeps to its own."""
+    plan = start(alice, BLANK)
+    fintech, health = (Tag.objects.create(owner=alice, name=n) for n in ("fintech", "health"))
+    plan.audience_tags.add(health)
+    dana, eli, zoe = contact(alice, "Dana"), contact(alice, "Eli"), contact(alice, "Zoe")
+    first = Objective.objects.create(plan=plan, title="First", metric="new_contacts", target=3)
+    first.audience_tags.add(fintech, health)
+    first.targets.add(zoe, dana)
+    second = Objective.objects.create(plan=plan, title="Second", metric="new_contacts", target=3)
+    second.targets.add(eli)
+    html = page(alice_client)
+    first_at, second_at = (html.index(f'id="objective-{o.pk}"') for o in (first, second))
+    first_card, second_card = html[first_at:second_at], html[second_at:]
+    assert "among contacts tagged fintech or health" in first_card
+    assert first_card.index(">Dana<") < first_card.index(">Zoe<")  # by name, as the model orders
+    assert "Eli" not in first_card
+    assert "among" not in second_card.split("</article>")[0]
+    assert ">Eli<" in second_card
+    assert "Contacts tagged health" in html  # the plan's own audience
+
+
 def test_it_lists_priorities_in_order_and_the_not_now_list_apart(alice_client, alice):
     start(alice)
     html = page(alice_client)
@@ -166,9 +188,9 @@ def test_an_empty_priority_says_so_and_saves_nothing(alice_client, alice):
 
 # --- Bounded queries --------------------------------------------------------------------
 
-# Session and user, the plan with its tags, objectives with their tags and targets,
+# Session and user, the plan, its objectives, the tags and targets of both in one,
 # priorities, tactics, one metric query (all these objectives read interactions).
-PLAN_PAGE_QUERIES = 9
+PLAN_PAGE_QUERIES = 7
 
 
 def plan_of_size(owner, objectives, tactics):
