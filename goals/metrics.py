@@ -226,16 +226,21 @@ def _count(condition: Q) -> Count:
     return Count("owner", filter=condition or None)
 
 
+# Each metric's own test comes before the scope's window and audience: the database checks a
+# filter's conditions in order and stops at the first that fails, and most rows fail a kind
+# or a channel at once, where the audience may have to look at a group's links.
+
+
 def _narrowed(field: str, scope: Scope) -> Q:
     """The audience, narrowed to the scope's detail as a value of `field` when there is one."""
-    return scope.audience & Q(**{field: scope.detail}) if scope.detail else scope.audience
+    return Q(**{field: scope.detail}) & scope.audience if scope.detail else scope.audience
 
 
 def _share(part: Q, scope: Scope) -> Expression:
     """`part` as a percentage of the audience's rows: two counts of the same query, NULL
     (not a division by zero) when there are none."""
     whole = _count(scope.audience)
-    return Cast(_count(scope.audience & part), FloatField()) * 100 / NullIf(whole, 0)
+    return Cast(_count(part & scope.audience), FloatField()) * 100 / NullIf(whole, 0)
 
 
 def _added_in(scope: Scope, *narrower: Q) -> Q:
@@ -303,7 +308,7 @@ def _interactions_by_channel(scope: Scope) -> Expression:
     help="Interactions you rated 4 or 5, or that they started.",
 )
 def _meaningful_connections(scope: Scope) -> Expression:
-    return _count(scope.audience & (Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)))
+    return _count((Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)) & scope.audience)
 
 
 @register(
@@ -336,7 +341,7 @@ def _online_share(scope: Scope) -> Expression:
     help="Introductions you made between people.",
 )
 def _introductions_made(scope: Scope) -> Expression:
-    return _count(scope.audience & Q(kind=Kind.INTRODUCTION))
+    return _count(Q(kind=Kind.INTRODUCTION) & scope.audience)
 
 
 @register(
@@ -358,7 +363,7 @@ def _introductions_received(scope: Scope) -> Expression:
     help="Times you helped someone.",
 )
 def _help_given(scope: Scope) -> Expression:
-    return _count(scope.audience & Q(kind=Kind.HELP_GIVEN))
+    return _count(Q(kind=Kind.HELP_GIVEN) & scope.audience)
 
 
 @register(
@@ -369,7 +374,7 @@ def _help_given(scope: Scope) -> Expression:
     help="Times someone helped you.",
 )
 def _help_received(scope: Scope) -> Expression:
-    return _count(scope.audience & Q(kind=Kind.HELP_RECEIVED))
+    return _count(Q(kind=Kind.HELP_RECEIVED) & scope.audience)
 
 
 @register(
@@ -381,7 +386,7 @@ def _help_received(scope: Scope) -> Expression:
     help="Interactions that led somewhere: an opportunity, a referral, a client…",
 )
 def _outcomes(scope: Scope) -> Expression:
-    return _count(_narrowed("outcome", scope) & ~Q(outcome=Outcome.NONE))
+    return _count(~Q(outcome=Outcome.NONE) & _narrowed("outcome", scope))
 
 
 @register(
@@ -404,7 +409,7 @@ def _outcome_value(scope: Scope) -> Expression:
     help="Follow-ups you marked done, by the day you did.",
 )
 def _followups_done(scope: Scope) -> Expression:
-    return _count(scope.audience & Q(status=FollowUpStatus.DONE))
+    return _count(Q(status=FollowUpStatus.DONE) & scope.audience)
 
 
 @register(
@@ -415,7 +420,7 @@ def _followups_done(scope: Scope) -> Expression:
     help="Follow-ups you marked done by the date you had set.",
 )
 def _followups_on_time(scope: Scope) -> Expression:
-    return _count(scope.audience & Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on")))
+    return _count(Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on")) & scope.audience)
 
 
 @register(
@@ -441,7 +446,7 @@ def _minutes_spent(scope: Scope) -> Expression:
 )
 def _contacts_overdue(scope: Scope) -> Expression:
     as_of = Least(Value(scope.end), scope.today)
-    return _count(scope.audience & Q(archived=False, next_checkin_on__lt=as_of))
+    return _count(Q(archived=False, next_checkin_on__lt=as_of) & scope.audience)
 
 
 @register(
@@ -454,7 +459,7 @@ def _contacts_overdue(scope: Scope) -> Expression:
     help="The average relationship strength (0–100) of your contacts, or of one circle.",
 )
 def _average_strength(scope: Scope) -> Expression:
-    return Avg("strength", filter=_narrowed("circle", scope) & Q(archived=False))
+    return Avg("strength", filter=Q(archived=False) & _narrowed("circle", scope))
 
 
 # --- Computing --------------------------------------------------------------------------

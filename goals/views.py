@@ -24,6 +24,7 @@ from accounts.models import local_today
 from contacts.models import Contact, Tag
 from contacts.scoping import contacts_matching
 from goals import services
+from goals.cards import objective_cards
 from goals.forms import (
     ObjectiveForm,
     PlanForm,
@@ -188,11 +189,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     times = {t.tactic.pk: t for t in numbers.tactics}
     now = timezone.now()
     reviewed = current.reviewed_at
+    rows = [ObjectiveRow(o, progress.get(o.pk), describe_measure(o)) for o in objectives]
     context = {
         "plan": current,
-        "objectives": [
-            ObjectiveRow(o, progress.get(o.pk), describe_measure(o)) for o in objectives
-        ],
+        "objectives": rows,
+        "objective_cards": objective_cards(rows),
         "tactics": [TacticRow(t, times.get(t.pk)) for t in tactics],
         "week": numbers.week,
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
