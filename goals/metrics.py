@@ -612,7 +612,7 @@ def _read(specs: Mapping[str, Spec], row: Mapping[str, Any]) -> dict[str, Number
 # Building and compiling a plan's queries costs Django more than running them; the SQL of a
 # plan page is the same all day, its numbers are always read afresh. Each process keeps its
 # own, emptied when full.
-_COMPILED: dict[Hashable, list[tuple[str, tuple[Any, ...], list[str]]]] = {}
+_COMPILED: dict[Hashable, tuple[str, tuple[Any, ...], list[str]]] = {}
 COMPILED_KEEP = 500
 
 
@@ -651,7 +651,8 @@ def for_user(
     now: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Number]:
-    """The value of each spec for one user over ``[start, end)``; one query per source.
+    """The value of each spec for one user over ``[start, end)``, in one query (a part per
+    source).
 
     `now` is the moment snapshots are read at (default: now); its date in the user's time zone
     is their today. A caller that knows that date passes it as `today` instead, and the
@@ -664,22 +665,27 @@ def for_user(
         span = _span(specs, start, end)
         owner = Q(owner=owner_id)
         queries = _queries(specs, start, end, now, owner, one_owner=True, today=today)
-        compiled = []
-        for source, aggregates in queries.items():
-            # Grouped by the one owner: a plain query whose SQL can be kept and run again.
+        # Each source's query grouped by the one owner, so a plain query whose SQL can be kept;
+        # all of them in one statement, one row (NULLs where an owner has no rows in a source).
+        selects, joins, params, columns = ["1"], [], [], ["one"]
+        for index, (source, aggregates) in enumerate(queries.items()):
             rows = _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
-            compiled.append((*rows.query.sql_with_params(), list(aggregates)))
+            part, part_params = rows.query.sql_with_params()
+            selects.append(f"s{index}.*")
+            joins.append(f"LEFT JOIN ({part}) AS s{index} ON 1 = 1")
+            params += part_params
+            columns += ["owner_id", *aggregates]
+        sql = f"SELECT {', '.join(selects)} FROM (SELECT 1) AS one {' '.join(joins)}"  # noqa: S608 (compiled SQL, parameters apart)
+        compiled = (sql, tuple(params), columns)
         if key is not None:
             if len(_COMPILED) >= COMPILED_KEEP:
                 _COMPILED.clear()
             _COMPILED[key] = compiled
-    row: dict[str, Any] = {}
+    sql, params, columns = compiled
     _sqlite_functions(connection)
     with connection.cursor() as cursor:
-        for sql, params, aliases in compiled:
-            cursor.execute(sql, params)
-            if found := cursor.fetchone():  # no row: the owner has none in the span
-                row |= dict(zip(aliases, found[1:], strict=True))
+        cursor.execute(sql, params)
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
     return _read(specs, row)
 
 

@@ -310,7 +310,7 @@ def test_with_a_today_the_sql_is_kept_and_the_numbers_stay_live(alice):
     with CaptureQueriesContext(connection) as queries:
         again = for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))
     assert again["tagged"] == 2
-    assert len(queries) == 2  # one per source, nothing else
+    assert len(queries) == 1  # the kept statement, nothing else
     assert len(metrics._COMPILED) == 1
     # The same plan with its audience changed is another key, so other SQL.
     plan.audience_tags.set([Tag.objects.create(owner=alice, name="Nobody")])
@@ -452,11 +452,9 @@ ALL_METRICS = {key: Spec(key) for key in CATALOG} | {
 }
 
 
-def test_it_computes_every_metric_for_one_user_in_one_query_per_source(
-    alice, django_assert_num_queries
-):
+def test_it_computes_every_metric_for_one_user_in_one_query(alice, django_assert_num_queries):
     log(alice, person(alice))
-    with django_assert_num_queries(3):  # interactions, contacts, follow-ups
+    with django_assert_num_queries(1):  # interactions, contacts and follow-ups, one part each
         for_user(alice, START, END, ALL_METRICS, now=NOW)
 
 
