@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -94,9 +95,29 @@ class ObjectiveRow:
 
 
 @dataclass(frozen=True)
+class TacticPaths:
+    edit: Callable[[int], str]
+    active: Callable[[int], str]
+    delete: Callable[[int], str]
+
+
+@dataclass(frozen=True)
 class TacticRow:
     tactic: Tactic
     time: TacticTime | None  # None for a paused tactic
+    paths: TacticPaths
+
+    @property
+    def edit_url(self) -> str:
+        return self.paths.edit(self.tactic.pk)
+
+    @property
+    def active_url(self) -> str:
+        return self.paths.active(self.tactic.pk)
+
+    @property
+    def delete_url(self) -> str:
+        return self.paths.delete(self.tactic.pk)
 
     @property
     def bar(self) -> int:
@@ -164,10 +185,24 @@ def plan_objectives(plan: GoalPlan) -> list[Objective]:
     return objectives
 
 
+def path_for(name: str) -> Callable[[int], str]:
+    """The path of the URL `name` for any primary key, from one `reverse` (a page with many
+    rows would otherwise reverse each of their links)."""
+    pattern = reverse(name, args=[0])
+    return lambda pk: pattern.replace("/0/", f"/{pk}/", 1)
+
+
 def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> dict[str, Any]:
-    """What `goals/_priorities.html` draws: the focus list and the *not now* list."""
+    """What `goals/_priorities.html` draws: the focus list and the *not now* list, each
+    priority with its links."""
     if priorities is None:
         priorities = list(plan.priorities.select_related("objective", "contact"))
+    move, not_now = path_for("goals:priority_move"), path_for("goals:priority_not_now")
+    edit, contact = path_for("goals:priority_edit"), path_for("contacts:detail")
+    for priority in priorities:
+        priority.move_url, priority.not_now_url = move(priority.pk), not_now(priority.pk)
+        priority.edit_url = edit(priority.pk)
+        priority.contact_url = contact(priority.contact_id) if priority.contact_id else ""
     return {
         "plan": plan,
         "focus": [p for p in priorities if not p.not_now],
@@ -190,11 +225,16 @@ def plan(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     reviewed = current.reviewed_at
     rows = [ObjectiveRow(o, progress.get(o.pk), describe_measure(o)) for o in objectives]
+    tactic_paths = TacticPaths(
+        path_for("goals:tactic_edit"),
+        path_for("goals:tactic_active"),
+        path_for("goals:tactic_delete"),
+    )
     context = {
         "plan": current,
         "objectives": rows,
         "objective_cards": objective_cards(rows),
-        "tactics": [TacticRow(t, times.get(t.pk)) for t in tactics],
+        "tactics": [TacticRow(t, times.get(t.pk), tactic_paths) for t in tactics],
         "week": numbers.week,
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
         "review_due": current.review_due(now),
