@@ -142,6 +142,10 @@ SELECT 'target', ob.objective_id, c.id, c.display_name, c.first_name, c.last_nam
   FROM {targets} ob JOIN contacts_contact c ON c.id = ob.contact_id
   JOIN goals_objective o ON o.id = ob.objective_id
  WHERE o.plan_id = %s
+UNION ALL
+SELECT 'priority', p.id, c.id, c.display_name, c.first_name, c.last_name
+  FROM goals_priority p JOIN contacts_contact c ON c.id = p.contact_id
+ WHERE p.plan_id = %s
 ORDER BY 1, 5, 6, 4, 3
 """
 
@@ -155,9 +159,20 @@ def _prefetched(instance: Any, name: str, objects: list[Any]) -> None:
     cache[name] = queryset
 
 
+@dataclass(frozen=True)
+class PlanParts:
+    objectives: list[Objective]
+    priority_contacts: dict[int, Contact]  # by priority id
+
+
 def plan_objectives(plan: GoalPlan) -> list[Objective]:
+    return plan_parts(plan).objectives
+
+
+def plan_parts(plan: GoalPlan) -> PlanParts:
     """The plan's objectives, with their audiences' tags and target contacts and the plan's own
-    audience tags in place as if prefetched: two queries."""
+    audience tags in place as if prefetched, and the contacts its priorities name: two
+    queries."""
     objectives = list(plan.objectives.all())
     sql = PARTS_SQL.format(
         plan_tags=GoalPlan.audience_tags.through._meta.db_table,
@@ -165,15 +180,20 @@ def plan_objectives(plan: GoalPlan) -> list[Objective]:
         targets=Objective.targets.through._meta.db_table,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [plan.pk, plan.pk, plan.pk])
+        cursor.execute(sql, [plan.pk] * 4)
         rows = cursor.fetchall()
     plan_tags: list[Tag] = []
     tags: dict[int, list[Tag]] = defaultdict(list)
     targets: dict[int, list[Contact]] = defaultdict(list)
+    named: dict[int, Contact] = {}
     for kind, owner_pk, pk, text, first, last in rows:
-        if kind == "target":
+        if kind in ("target", "priority"):
             values = (pk, first, last, text)  # in TARGET_FIELDS' order
-            targets[owner_pk].append(Contact.from_db(connection.alias, TARGET_FIELDS, values))
+            person = Contact.from_db(connection.alias, TARGET_FIELDS, values)
+            if kind == "target":
+                targets[owner_pk].append(person)
+            else:
+                named[owner_pk] = person
         else:
             tag = Tag.from_db(connection.alias, TAG_FIELDS, (pk, plan.owner_id, text))
             (plan_tags if kind == "plan_tag" else tags[owner_pk]).append(tag)
@@ -182,7 +202,7 @@ def plan_objectives(plan: GoalPlan) -> list[Objective]:
         objective.plan = plan
         _prefetched(objective, "audience_tags", tags[objective.pk])
         _prefetched(objective, "targets", targets[objective.pk])
-    return objectives
+    return PlanParts(objectives, named)
 
 
 def path_for(name: str) -> Callable[[int], str]:
@@ -217,8 +237,20 @@ def plan(request: HttpRequest) -> HttpResponse:
         earlier = plans_for(request.user).exists()
         return render(request, "goals/plan_empty.html", {"has_history": earlier})
     today = local_today(request.user)
-    objectives = plan_objectives(current)
-    tactics = list(current.tactics.select_related("objective"))
+    parts = plan_parts(current)
+    objectives = parts.objectives
+    # What tactics and priorities name comes from the parts already read, not from joins.
+    by_pk = {objective.pk: objective for objective in objectives}
+    tactics = list(current.tactics.all())
+    for tactic in tactics:
+        if tactic.objective_id in by_pk:
+            tactic.objective = by_pk[tactic.objective_id]
+    priorities = list(current.priorities.all())
+    for priority in priorities:
+        if priority.objective_id in by_pk:
+            priority.objective = by_pk[priority.objective_id]
+        if priority.pk in parts.priority_contacts:
+            priority.contact = parts.priority_contacts[priority.pk]
     numbers = plan_numbers(current, today=today, objectives=objectives, tactics=tactics)
     progress = {p.objective.pk: p for p in numbers.objectives}
     times = {t.tactic.pk: t for t in numbers.tactics}
@@ -239,7 +271,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
         "review_due": current.review_due(now),
         "days_since_review": (now - reviewed).days if reviewed else None,
-        **priority_lists(current),
+        **priority_lists(current, priorities),
     }
     return render(request, "goals/plan.html", context)
 

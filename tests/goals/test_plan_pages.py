@@ -213,9 +213,15 @@ def plan_of_size(owner, objectives, tactics):
             platform=list(Channel)[index % len(Channel)],
             action=f"Tactic {index}",
             active=index != 1,
+            objective=objective if index % 2 else None,
         )
     for index in range(3):
-        Priority.objects.create(plan=plan, text=f"Priority {index}", objective=objective)
+        Priority.objects.create(
+            plan=plan,
+            text=f"Priority {index}" if index else "",
+            objective=objective if index != 1 else None,
+            contact=dana if index else None,
+        )
     log(owner, dana, on=TODAY, today=TODAY, duration_minutes=30)
     return plan
 
@@ -230,6 +236,8 @@ def test_the_plan_page_runs_the_same_queries_at_any_size(
         html = page(alice_client)
     assert html.count('data-testid="objective"') == objectives
     assert html.count('data-testid="tactic"') == tactics
+    assert html.count(f'For “Objective {objectives - 1}”') == tactics // 2  # tactics name it
+    assert html.count(">Dana<") == 2 + objectives  # two priorities, and every objective's target
 
 
 # --- History ----------------------------------------------------------------------------
