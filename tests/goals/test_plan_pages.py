@@ -236,7 +236,7 @@ def test_the_plan_page_runs_the_same_queries_at_any_size(
         html = page(alice_client)
     assert html.count('data-testid="objective"') == objectives
     assert html.count('data-testid="tactic"') == tactics
-    assert html.count(f'For “Objective {objectives - 1}”') == tactics // 2  # tactics name it
+    assert html.count(f"For “Objective {objectives - 1}”") == tactics // 2  # tactics name it
     assert html.count(">Dana<") == 2 + objectives  # two priorities, and every objective's target
 
 
