@@ -517,14 +517,16 @@ def _with_audience(source: Source, audience: Q, owners: Q) -> Q:
     every row with the link table.) An audience that is more than field lookups is read as
     the set of the owner's contacts in it, which the database reads once and hashes."""
     through = _on("contact", audience)
-    members = Contact.objects.filter(owners, audience).values("pk")
-    in_it = Q(contact__in=members) if through is None else through
+    if through is None:
+        members = Contact.objects.filter(owners, audience).values("pk")
+        through, sole = Q(contact__in=members), Q(sole_contact__in=members)
+    else:
+        sole = _on("sole_contact", audience)
     if source == "followups":
         links = FollowUp.contacts.through.objects.filter(followup=OuterRef("pk"))
-        return Q(Exists(links.filter(in_it)))
+        return Q(Exists(links.filter(through)))
     links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
-    grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(in_it)))
-    sole = _on("sole_contact", audience) if through is not None else Q(sole_contact__in=members)
+    grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
     # Not NULL first: a negated lookup through the LEFT JOIN would hold for a group's NULL.
     return (Q(sole_contact__isnull=False) & sole) | grouped
 

@@ -95,39 +95,19 @@ class ObjectiveRow:
 
 
 @dataclass(frozen=True)
-class TacticPaths:
-    edit: Callable[[int], str]
-    active: Callable[[int], str]
-    delete: Callable[[int], str]
-
-
-@dataclass(frozen=True)
 class TacticRow:
     tactic: Tactic
     time: TacticTime | None  # None for a paused tactic
-    paths: TacticPaths
-
-    @property
-    def edit_url(self) -> str:
-        return self.paths.edit(self.tactic.pk)
-
-    @property
-    def active_url(self) -> str:
-        return self.paths.active(self.tactic.pk)
-
-    @property
-    def delete_url(self) -> str:
-        return self.paths.delete(self.tactic.pk)
 
     @property
     def bar(self) -> int:
         return 5 * round(self.time.percent / 5) if self.time else 0
 
 
-# The tags of a plan's audience and of its objectives' audiences, and the objectives' target
-# contacts: one statement, where prefetching them took three (as the contact page's details,
-# contacts.listing.DETAILS_SQL). Within a kind, as the models order them: tags by name, people
-# by first and last name.
+# The tags of a plan's audience and of its objectives' audiences, the objectives' target
+# contacts and the contacts its priorities name: one statement, where prefetching and joining
+# them took four (as the contact page's details, contacts.listing.DETAILS_SQL). Within a kind,
+# as the models order them: tags by name, people by first and last name.
 PARTS_SQL = """
 SELECT 'plan_tag', pt.goalplan_id, t.id, t.name, '', ''
   FROM {plan_tags} pt JOIN contacts_tag t ON t.id = pt.tag_id
@@ -231,7 +211,7 @@ def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> 
 
 
 def plan(request: HttpRequest) -> HttpResponse:
-    # Its audience tags come with the objectives' parts (plan_objectives).
+    # Its audience tags come with the objectives' parts (plan_parts).
     current = plans_for(request.user).active().first()
     if current is None:
         earlier = plans_for(request.user).exists()
@@ -242,9 +222,13 @@ def plan(request: HttpRequest) -> HttpResponse:
     # What tactics and priorities name comes from the parts already read, not from joins.
     by_pk = {objective.pk: objective for objective in objectives}
     tactics = list(current.tactics.all())
+    edit, active = path_for("goals:tactic_edit"), path_for("goals:tactic_active")
+    delete = path_for("goals:tactic_delete")
     for tactic in tactics:
         if tactic.objective_id in by_pk:
             tactic.objective = by_pk[tactic.objective_id]
+        tactic.edit_url, tactic.active_url = edit(tactic.pk), active(tactic.pk)
+        tactic.delete_url = delete(tactic.pk)
     priorities = list(current.priorities.all())
     for priority in priorities:
         if priority.objective_id in by_pk:
@@ -257,16 +241,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     reviewed = current.reviewed_at
     rows = [ObjectiveRow(o, progress.get(o.pk), describe_measure(o)) for o in objectives]
-    tactic_paths = TacticPaths(
-        path_for("goals:tactic_edit"),
-        path_for("goals:tactic_active"),
-        path_for("goals:tactic_delete"),
-    )
     context = {
         "plan": current,
         "objectives": rows,
         "objective_cards": objective_cards(rows),
-        "tactics": [TacticRow(t, times.get(t.pk), tactic_paths) for t in tactics],
+        "tactics": [TacticRow(t, times.get(t.pk)) for t in tactics],
         "week": numbers.week,
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
         "review_due": current.review_due(now),
