@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
+from contacts import strength
 from contacts.models import (
     Channel,
     CheckinStatus,
@@ -176,46 +177,60 @@ class Details:
     introduced: list[tuple[int, str]] = field(default_factory=list)
     # The others who were at each of the interactions shown, by interaction id.
     others: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    activity: strength.Activity = field(default_factory=strength.Activity)
 
 
 # One statement for the short lists around a contact. Written out: the ORM takes twenty times
 # longer to build this UNION than the database takes to run it. Within a kind: primary first,
 # tags by name, people by first and last name, then id (the models' orderings).
-DETAILS_SQL = """
-SELECT 'email', id, address, '', '', is_primary FROM contacts_contactemail WHERE contact_id = %s
+DETAILS_SQL = (
+    strength.ACTIVITY_ROWS_SQL.strip()
+    + """
 UNION ALL
-SELECT 'phone', id, number, '', '', is_primary FROM contacts_contactphone WHERE contact_id = %s
+SELECT 'email', id, address, '', '', is_primary, NULL
+  FROM contacts_contactemail WHERE contact_id = %s
 UNION ALL
-SELECT 'tag', t.id, t.name, t.name, '', FALSE
+SELECT 'phone', id, number, '', '', is_primary, NULL
+  FROM contacts_contactphone WHERE contact_id = %s
+UNION ALL
+SELECT 'tag', t.id, t.name, t.name, '', FALSE, NULL
   FROM contacts_tag t JOIN contacts_contact_tags ct ON ct.tag_id = t.id
  WHERE ct.contact_id = %s AND t.owner_id = %s
 UNION ALL
-SELECT 'introduced', id, display_name, first_name, last_name, FALSE
+SELECT 'introduced', id, display_name, first_name, last_name, FALSE, NULL
   FROM contacts_contact WHERE owner_id = %s AND introduced_by_id = %s
 UNION ALL
-SELECT 'introduced_by', id, display_name, first_name, last_name, FALSE
+SELECT 'introduced_by', id, display_name, first_name, last_name, FALSE, NULL
   FROM contacts_contact WHERE owner_id = %s AND id = %s
 UNION ALL
-SELECT 'with', ic.interaction_id, c.display_name, c.first_name, c.last_name, FALSE
+SELECT 'with', ic.interaction_id, c.display_name, c.first_name, c.last_name, FALSE, NULL
   FROM contacts_interaction_contacts ic JOIN contacts_contact c ON c.id = ic.contact_id
  WHERE c.owner_id = %s AND ic.contact_id <> %s AND ic.interaction_id IN ({interactions})
 ORDER BY 1, 6 DESC, 4, 5, 2
 """
+)
 
 
-def details_of(contact: Contact, *, owner_id: int, interaction_ids: Sequence[int]) -> Details:
-    """A contact's e-mails, phones, tags and introductions, and who else was at the given
-    interactions: one query, not one per kind."""
+def details_of(
+    contact: Contact, *, owner_id: int, interaction_ids: Sequence[int], today: dt.date
+) -> Details:
+    """A contact's e-mails, phones, tags and introductions, who else was at the given
+    interactions, and the activity its strength is scored from: one query, not one per kind."""
     sql = DETAILS_SQL.format(interactions=", ".join(["%s"] * len(interaction_ids)) or "NULL")
-    params = [contact.pk, contact.pk, contact.pk, owner_id, owner_id, contact.pk]
+    params = strength.activity_params(contact.pk, today=today)
+    params += [contact.pk, contact.pk, contact.pk, owner_id, owner_id, contact.pk]
     params += [owner_id, contact.introduced_by_id]  # = NULL: no row when nobody introduced them
     params += [owner_id, contact.pk, *interaction_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     details = Details()
-    for kind, pk, text, first, last, primary in rows:
-        if kind == "email":
+    activity_rows = []
+    for row in rows:
+        kind, pk, text, first, last, primary, _ = row
+        if kind == "activity":
+            activity_rows.append(row)
+        elif kind == "email":
             details.emails.append((text, bool(primary)))
         elif kind == "phone":
             details.phones.append(text)
@@ -229,6 +244,7 @@ def details_of(contact: Contact, *, owner_id: int, interaction_ids: Sequence[int
                 details.introduced.append((pk, name))
             else:
                 details.introduced_by = (pk, name)
+    details.activity = strength.activity_from_rows(activity_rows)
     return details
 
 

@@ -130,14 +130,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     )
     details = listing.details_of(
-        contact, owner_id=request.user.pk, interaction_ids=[i.pk for i in latest]
+        contact, owner_id=request.user.pk, interaction_ids=[i.pk for i in latest], today=today
     )
     context = {
         "contact": contact,
         "header": listing.contact_header(contact, today),
         "about": listing.contact_about(contact, details),
         "introductions": listing.introductions(details),
-        "breakdown": strength.explain(contact, today=today),
+        "breakdown": strength.explain(contact, today=today, activity=details.activity),
         "weights": strength.WEIGHTS,
         "timeline": listing.timeline(latest, details.others),
         "timeline_size": TIMELINE_SIZE,

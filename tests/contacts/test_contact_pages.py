@@ -137,9 +137,9 @@ def test_the_contact_page_runs_the_same_queries_whatever_the_size(
         + [through(interaction=i, contact=o) for i, o in zip(interactions, others, strict=True)]
     )
     alice_client.get(reverse("contacts:detail", args=[dana.pk]))
-    # user with profile, contact, strength, timeline with its total, and one for the rest:
-    # e-mails, phones, tags, introductions, who else was there (the session is cached)
-    with django_assert_num_queries(5):
+    # user with profile, contact, timeline with its total, and one for the rest: the strength's
+    # activity, e-mails, phones, tags, introductions, who else was there (the session is cached)
+    with django_assert_num_queries(4):
         alice_client.get(reverse("contacts:detail", args=[dana.pk]))
 
 
