@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,20 +45,26 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
     data = form.cleaned_data
     contacts = contacts.filter(archived=bool(data["archived"]))
     if query := data["q"].strip():
-        contacts = contacts.filter(
-            Q(search_text__contains=query.upper())
-            # Uncorrelated IN subqueries: the database matches emails and tags once and
-            # hashes the ids, rather than probing both tables for every contact.
-            | Q(
-                # (the outer query keeps to the user's contacts)
-                pk__in=ContactEmail.objects.filter(address__icontains=query).values("contact_id")
-            )
-            | Q(
-                pk__in=Contact.tags.through.objects.filter(
+        # One IN over a UNION of the three matches: each part can use its trigram index on
+        # PostgreSQL (contacts 0004), and the database hashes the ids once. (An OR of the three
+        # reads every contact of the user and tests each.) The outer query keeps to the user's
+        # contacts.
+        matches = (
+            Contact.objects.filter(search_text__contains=query.upper())
+            .order_by()
+            .values("pk")
+            .union(
+                ContactEmail.objects.filter(address__icontains=query)
+                .order_by()
+                .values("contact_id"),
+                Contact.tags.through.objects.filter(
                     tag__owner=request.user, tag__name__icontains=query
-                ).values("contact_id")
+                )
+                .order_by()
+                .values("contact_id"),
             )
         )
+        contacts = contacts.filter(pk__in=matches)
     if data["circle"]:
         contacts = contacts.filter(circle=data["circle"])
     if data["tag"]:
