@@ -33,6 +33,7 @@ from contacts.services import (
     interaction_update,
 )
 from followups.services import interaction_log_with_followup
+from networkcrm.kept import kept
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 25  # the contact page shows the latest; the interaction list has them all
@@ -126,15 +127,19 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _latest_of(contact_id: int) -> QuerySet[Interaction]:
+    return (
+        Interaction.objects.filter(contacts=contact_id)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-occurred_on", "-pk")[:TIMELINE_SIZE]
+    )
+
+
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     today = local_today(request.user)
     # The latest few, each row carrying how many there are in all: one query, not two.
-    latest = list(
-        contact.interactions.annotate(total=Window(Count("pk"))).order_by("-occurred_on", "-pk")[
-            :TIMELINE_SIZE
-        ]
-    )
+    latest = list(kept("contacts.latest", _latest_of, contact.pk))
     details = listing.details_of(
         contact, owner_id=request.user.pk, interaction_ids=[i.pk for i in latest], today=today
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -50,6 +50,7 @@ from goals.scoping import (
     plans_for,
 )
 from goals.starters import STARTERS, ObjectiveDraft, PriorityDraft, Starter, TacticDraft
+from networkcrm.kept import first, kept
 
 SETUP_SESSION_KEY = "goals_setup"
 SETUP_STEPS = {
@@ -153,7 +154,7 @@ def plan_parts(plan: GoalPlan) -> PlanParts:
     """The plan's objectives, with their audiences' tags and target contacts and the plan's own
     audience tags in place as if prefetched, and the contacts its priorities name: two
     queries."""
-    objectives = list(plan.objectives.all())
+    objectives = list(kept("goals.objectives", _objectives_of, plan.pk))
     sql = PARTS_SQL.format(
         plan_tags=GoalPlan.audience_tags.through._meta.db_table,
         objective_tags=Objective.audience_tags.through._meta.db_table,
@@ -166,9 +167,9 @@ def plan_parts(plan: GoalPlan) -> PlanParts:
     tags: dict[int, list[Tag]] = defaultdict(list)
     targets: dict[int, list[Contact]] = defaultdict(list)
     named: dict[int, Contact] = {}
-    for kind, owner_pk, pk, text, first, last in rows:
+    for kind, owner_pk, pk, text, first_name, last_name in rows:
         if kind in ("target", "priority"):
-            values = (pk, first, last, text)  # in TARGET_FIELDS' order
+            values = (pk, first_name, last_name, text)  # in TARGET_FIELDS' order
             person = Contact.from_db(connection.alias, TARGET_FIELDS, values)
             if kind == "target":
                 targets[owner_pk].append(person)
@@ -210,9 +211,26 @@ def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> 
     }
 
 
+def _objectives_of(plan_id: int) -> QuerySet[Objective]:
+    return Objective.objects.filter(plan=plan_id)
+
+
+def _active_plan_of(owner_id: int) -> QuerySet[GoalPlan]:
+    return GoalPlan.objects.filter(owner=owner_id, ended_on__isnull=True)[:1]
+
+
+def _tactics_of(plan_id: int) -> QuerySet[Tactic]:
+    return Tactic.objects.filter(plan=plan_id)
+
+
+def _priorities_of(plan_id: int) -> QuerySet[Priority]:
+    return Priority.objects.filter(plan=plan_id)
+
+
 def plan(request: HttpRequest) -> HttpResponse:
-    # Its audience tags come with the objectives' parts (plan_parts).
-    current = plans_for(request.user).active().first()
+    # The page's small queries are kept compiled (networkcrm.kept); its audience tags come with
+    # the objectives' parts (plan_parts).
+    current = first(kept("goals.active_plan", _active_plan_of, request.user.pk))
     if current is None:
         earlier = plans_for(request.user).exists()
         return render(request, "goals/plan_empty.html", {"has_history": earlier})
@@ -221,16 +239,18 @@ def plan(request: HttpRequest) -> HttpResponse:
     objectives = parts.objectives
     # What tactics and priorities name comes from the parts already read, not from joins.
     by_pk = {objective.pk: objective for objective in objectives}
-    tactics = list(current.tactics.all())
+    tactics = list(kept("goals.tactics", _tactics_of, current.pk))
     edit, active = path_for("goals:tactic_edit"), path_for("goals:tactic_active")
     delete = path_for("goals:tactic_delete")
     for tactic in tactics:
+        tactic.plan = current
         if tactic.objective_id in by_pk:
             tactic.objective = by_pk[tactic.objective_id]
         tactic.edit_url, tactic.active_url = edit(tactic.pk), active(tactic.pk)
         tactic.delete_url = delete(tactic.pk)
-    priorities = list(current.priorities.all())
+    priorities = list(kept("goals.priorities", _priorities_of, current.pk))
     for priority in priorities:
+        priority.plan = current
         if priority.objective_id in by_pk:
             priority.objective = by_pk[priority.objective_id]
         if priority.pk in parts.priority_contacts:
