@@ -23,6 +23,7 @@ from contacts.models import (
     sole_contacts_sync,
 )
 from contacts.strength import strength_refresh
+from networkcrm.kept import STAND_INS, kept_update
 
 
 class AddDays(Func):
@@ -56,10 +57,8 @@ def effective_cadence() -> Case:
     )
 
 
-def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
-    """Two UPDATE statements, whatever the number of contacts: the last interaction from
-    the log, then the next check-in = last interaction (or the day the contact was added)
-    + cadence."""
+def _last_interaction() -> dict[str, Any]:
+    """UPDATE values: the last interaction from the log (notes aside)."""
     last = (
         Interaction.objects.filter(contacts=OuterRef("pk"))
         .exclude(kind=Kind.NOTE)
@@ -68,13 +67,17 @@ def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
         .annotate(last=models.Max("occurred_on"))
         .values("last")
     )
-    ids = contacts.values("pk")
-    Contact.objects.filter(pk__in=ids).update(last_interaction_on=Subquery(last))
+    return {"last_interaction_on": Subquery(last)}
+
+
+def _next_checkin() -> dict[str, Any]:
+    """UPDATE values: the next check-in = last interaction (or the day the contact was added)
+    + cadence, no earlier than the end of a snooze; none for an archived contact."""
     cadence = effective_cadence()
     start = Coalesce(F("last_interaction_on"), Cast("created_at", models.DateField()))
     due = AddDays(start, cadence)
-    return Contact.objects.filter(pk__in=ids).update(
-        next_checkin_on=Case(
+    return {
+        "next_checkin_on": Case(
             When(Q(archived=True), then=Value(None)),
             # A snoozed check-in is due no earlier than the end of its snooze.
             When(
@@ -84,7 +87,29 @@ def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
             default=due,
             output_field=models.DateField(),
         )
-    )
+    }
+
+
+def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
+    """Two UPDATE statements, whatever the number of contacts: the last interaction from
+    the log, then the next check-in."""
+    ids = contacts.values("pk")
+    Contact.objects.filter(pk__in=ids).update(**_last_interaction())
+    return Contact.objects.filter(pk__in=ids).update(**_next_checkin())
+
+
+def _these(*ids: int) -> models.QuerySet[Contact]:
+    return Contact.objects.filter(pk__in=ids)
+
+
+def checkins_refresh_of(ids: Sequence[int]) -> int:
+    """`checkins_refresh` for a few contacts by id (an interaction's), from the same two
+    statements kept compiled (networkcrm.kept): building them cost Django more than running
+    them."""
+    if len(ids) > len(STAND_INS):
+        return checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
+    kept_update(("contacts.last_interaction", len(ids)), _these, _last_interaction, *ids)
+    return kept_update(("contacts.next_checkin", len(ids)), _these, _next_checkin, *ids)
 
 
 def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
@@ -93,7 +118,7 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
         return
     # Strength first: it may move an unpinned contact's circle, and with it the cadence.
     strength_refresh(contact_ids=ids, today=today)
-    checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
+    checkins_refresh_of(ids)
 
 
 def _check_contacts(*, owner_id: int, contacts: Sequence[Contact], objective: Any = None) -> None:
@@ -115,9 +140,11 @@ def interaction_log(
     interaction = Interaction.objects.create(owner=owner, sole_contact=_sole(contacts), **fields)
     _links_write(interaction, contacts)
     # A new conversation settles any snoozed check-in: the cadence starts again from it.
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).exclude(
-        checkin_snoozed_until=None
-    ).update(checkin_snoozed_until=None)
+    ids = sorted({c.pk for c in contacts})
+    if len(ids) <= len(STAND_INS):
+        kept_update(("contacts.unsnooze", len(ids)), _snoozed, _unsnoozed, *ids)
+    else:
+        _snoozed(*ids).update(**_unsnoozed())
     _refresh((c.pk for c in contacts), today=today)
     return interaction
 
@@ -137,6 +164,14 @@ def interaction_update(
     _links_write(interaction, contacts, before=before)
     _refresh(before | {c.pk for c in contacts}, today=today)
     return interaction
+
+
+def _snoozed(*ids: int) -> models.QuerySet[Contact]:
+    return Contact.objects.filter(pk__in=ids).exclude(checkin_snoozed_until=None)
+
+
+def _unsnoozed() -> dict[str, Any]:
+    return {"checkin_snoozed_until": None}
 
 
 def _sole(contacts: Sequence[Contact]) -> Contact | None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, FloatField, Max, Min, Q, QuerySet, Sum, Value, When
 
 from contacts.models import (
     KIND_DEPTH,
@@ -43,6 +43,7 @@ from contacts.models import (
     Initiator,
     Kind,
 )
+from networkcrm.kept import STAND_INS, kept
 
 WEIGHTS = {"recency": 35, "frequency": 25, "reciprocity": 15, "quality": 15, "tenure": 10}
 WINDOW_DAYS = 365
@@ -228,36 +229,67 @@ def explain(contact: Contact, *, today: dt.date, activity: Activity | None = Non
     )
 
 
+SCORED_FIELDS = ("pk", "circle", "circle_pinned", "cadence_days", "met_on", "strength")
+
+
+RESCORE_SQL = "UPDATE contacts_contact SET strength = %s, circle = %s WHERE id = %s"
+
+
+def _scored(*ids: int) -> QuerySet[Contact]:
+    return Contact.objects.filter(pk__in=ids).only(*SCORED_FIELDS).order_by("pk")
+
+
+def _rescore(contact: Contact, activity: Activity, today: dt.date) -> bool:
+    """Sets the contact's strength and (unless pinned) circle from its activity; whether the
+    circle moved."""
+    total = score(
+        activity, cadence_days=contact.effective_cadence_days, met_on=contact.met_on, today=today
+    ).total
+    circle = contact.circle if contact.circle_pinned else suggested_circle(total)
+    moved = circle != contact.circle
+    contact.strength, contact.circle = total, circle
+    return moved
+
+
+def _few_refresh(ids: list[int], *, today: dt.date) -> list[int]:
+    """`strength_refresh` for the few contacts of one interaction: each one's activity from
+    `activity_of` and one UPDATE each that changed, with no query built by the ORM per call
+    (networkcrm.kept); the nightly batch below reads a thousand contacts in one query."""
+    moved = []
+    contacts = list(kept(("strength.scored", len(ids)), _scored, *ids))
+    with connection.cursor() as cursor:
+        for contact in contacts:
+            before = (contact.strength, contact.circle)
+            if _rescore(contact, activity_of(contact.pk, today=today), today):
+                moved.append(contact.pk)
+            if (contact.strength, contact.circle) != before:
+                cursor.execute(RESCORE_SQL, [contact.strength, contact.circle, contact.pk])
+    return moved
+
+
 def strength_refresh(*, contact_ids: Iterable[int] | None = None, today: dt.date) -> list[int]:
     """Recomputes strength (and the circle of unpinned contacts) for the given contacts, or
     for everyone. Returns the ids whose circle moved, so their check-in date can follow."""
+    if contact_ids is not None:
+        contact_ids = sorted(set(contact_ids))
+        if len(contact_ids) <= len(STAND_INS):
+            return _few_refresh(contact_ids, today=today)
     queryset = Contact.objects.order_by("pk")
     if contact_ids is not None:
         queryset = queryset.filter(pk__in=list(contact_ids))
     moved: list[int] = []
     last_pk = 0
     while True:
-        batch = list(
-            queryset.filter(pk__gt=last_pk).only(
-                "pk", "circle", "circle_pinned", "cadence_days", "met_on", "strength"
-            )[:BATCH]
-        )
+        batch = list(queryset.filter(pk__gt=last_pk).only(*SCORED_FIELDS)[:BATCH])
         if not batch:
             return moved
         last_pk = batch[-1].pk
         found = activities([c.pk for c in batch], today=today)
         changed = []
         for contact in batch:
-            total = score(
-                found.get(contact.pk, Activity()),
-                cadence_days=contact.effective_cadence_days,
-                met_on=contact.met_on,
-                today=today,
-            ).total
-            circle = contact.circle if contact.circle_pinned else suggested_circle(total)
-            if total != contact.strength or circle != contact.circle:
-                if circle != contact.circle:
-                    moved.append(contact.pk)
-                contact.strength, contact.circle = total, circle
+            before = (contact.strength, contact.circle)
+            if _rescore(contact, found.get(contact.pk, Activity()), today):
+                moved.append(contact.pk)
+            if (contact.strength, contact.circle) != before:
                 changed.append(contact)
         Contact.objects.bulk_update(changed, ["strength", "circle"], batch_size=BATCH)

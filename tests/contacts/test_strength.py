@@ -129,3 +129,25 @@ def test_the_contact_page_figures_match_the_nightly_batch_to_the_last_digit(alic
     assert activity_of(erin.pk, today=TODAY) == batch[erin.pk]
     assert batch[dana.pk].average_quality == pytest.approx((1 + 3 + 4 + 5) / 4)  # n = 0, 2, 3, 4
     assert activity_of(contact(alice, "Gus").pk, today=TODAY) == Activity()
+
+
+@pytest.mark.django_db
+def test_refreshing_a_few_contacts_writes_what_the_nightly_batch_writes(alice):
+    # An interaction's contacts are rescored one by one (`_few_refresh`); the nightly refresh
+    # reads them in a batch. Same strengths, same circles, same moves.
+    people = [contact(alice, f"P{n}", circle="inner", circle_pinned=n == 0) for n in range(4)]
+    for n, person in enumerate(people):
+        for days_ago in range(0, 30 * (n + 1), 9):
+            log(alice, person, on=TODAY - dt.timedelta(days=days_ago), quality=1 + n)
+    later = TODAY + dt.timedelta(days=45)
+    ids = [p.pk for p in people]
+    Contact.objects.filter(pk__in=ids).update(strength=0, circle="inner")
+    few_moved = strength_refresh(contact_ids=ids, today=later)
+    few = list(Contact.objects.filter(pk__in=ids).order_by("pk").values("strength", "circle"))
+    Contact.objects.filter(pk__in=ids).update(strength=0, circle="inner")
+    batch_moved = strength_refresh(today=later)
+    batch = list(Contact.objects.filter(pk__in=ids).order_by("pk").values("strength", "circle"))
+    assert few == batch
+    assert sorted(few_moved) == sorted(set(batch_moved) & set(ids))
+    assert {row["circle"] for row in few} != {"inner"}  # some moved: the test can fail
+    assert few[0]["circle"] == "inner"  # pinned

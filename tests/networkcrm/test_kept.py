@@ -4,11 +4,11 @@ what the queryset gives, for every set of arguments, and refuse what it cannot k
 import datetime as dt
 
 import pytest
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
 
 from contacts.models import Contact, Interaction
 from networkcrm import kept as kept_module
-from networkcrm.kept import first, kept
+from networkcrm.kept import first, kept, kept_update
 from tests.contacts.factories import contact
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,22 @@ def test_it_refuses_what_it_cannot_keep(alice):
         kept("test.unused", lambda owner_id: Contact.objects.all(), alice.pk)
     with pytest.raises(ValueError, match="select_related"):
         kept("test.related", lambda pk: Contact.objects.select_related("owner").filter(pk=pk), 1)
+
+
+def test_kept_update_runs_the_querysets_update(alice, bob, django_assert_num_queries):
+    dana, erin = contact(alice, "Dana", strength=10), contact(alice, "Erin", strength=20)
+    other = contact(bob, "Olga", strength=30)
+
+    def theirs(owner_id, *ids):
+        return Contact.objects.filter(owner=owner_id, pk__in=ids)
+
+    def bumped():
+        return {"strength": F("strength") + 5, "display_name": "seen"}
+
+    with django_assert_num_queries(1):
+        assert kept_update("test.bump", theirs, bumped, alice.pk, dana.pk, erin.pk) == 2
+    # Kept SQL, other arguments: another owner's contact is not matched by alice's id.
+    assert kept_update("test.bump", theirs, bumped, alice.pk, other.pk, dana.pk) == 1
+    rows = dict(Contact.objects.values_list("first_name", "strength"))
+    assert rows == {"Dana": 20, "Erin": 25, "Olga": 30}
+    assert Contact.objects.get(pk=erin.pk).display_name == "seen"
