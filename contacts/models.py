@@ -377,6 +377,14 @@ class Interaction(models.Model):
                 include=["kind", "quality", "initiated_by"],
                 name="interaction_owner_date",
             ),
+            # A person's group interactions (no sole contact) by date: the plan page reads the
+            # few in its period to see which audiences their contacts are in (goals.metrics,
+            # `_Groups`), from the index alone.
+            models.Index(
+                fields=["owner", "occurred_on", "id"],
+                condition=Q(sole_contact__isnull=True),
+                name="interaction_group_rows",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

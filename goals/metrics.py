@@ -33,6 +33,8 @@ from django.conf import settings
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     Count,
     DateField,
     Exists,
@@ -40,12 +42,15 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
+    When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
@@ -506,13 +511,56 @@ def _on(relation: str, audience: Q) -> Q | None:
     return Q(*children, _connector=audience.connector, _negated=audience.negated)
 
 
-def _with_audience(source: Source, audience: Q, owners: Q) -> Q:
+GROUPS = "audience_groups"
+
+
+class _Groups:
+    """The audiences a one-owner query tests on group interactions (those with no
+    `sole_contact`), each a column of one grouped table of flags (`GROUPS`): for each group
+    interaction in the period, 1 when any of its contacts is in that audience. The statement
+    reads it as a WITH, and each audience is then an uncorrelated IN over it, which the
+    database reads once and hashes; an EXISTS per audience cost the planner more than the
+    rows cost to read."""
+
+    def __init__(self) -> None:
+        self.columns: dict[Hashable, tuple[str, Q]] = {}
+
+    def test(self, audience: Q, through: Q) -> Q:
+        """Whether the row (a group interaction) has a contact in the audience."""
+        try:
+            key: Hashable = _key(through)
+        except TypeError:
+            key = object()  # an expression: a column of its own
+        if key not in self.columns:
+            self.columns[key] = (f"a{len(self.columns)}", through)
+        column = self.columns[key][0]
+        sql = f'"contacts_interaction"."id" IN (SELECT interaction_id FROM {GROUPS} WHERE {column} = 1)'  # noqa: S608,E501 (names of our own)
+        return Q(RawSQL(sql, [], output_field=BooleanField()))  # noqa: S611 (no user text)
+
+    def sql(self, owner: Q, start: dt.date, end: dt.date) -> tuple[str, tuple[Any, ...]]:
+        """The WITH clause, and its parameters."""
+        links = Interaction.contacts.through.objects.filter(
+            Q(interaction__sole_contact__isnull=True),
+            Q(interaction__occurred_on__gte=start, interaction__occurred_on__lt=end),
+            **{f"interaction__{key}": value for key, value in owner.children},  # type: ignore[misc]
+        )
+        flags = {
+            column: Max(Case(When(through, then=Value(1)), default=Value(0)))
+            for column, through in self.columns.values()
+        }
+        rows = links.order_by().values("interaction_id").annotate(**flags)
+        sql, params = rows.query.sql_with_params()
+        return f"WITH {GROUPS} AS ({sql}) ", tuple(params)
+
+
+def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | None = None) -> Q:
     """The rows of a linked source with a contact in the audience, for one owner, asked of each
     row in the period.
 
     An interaction with one contact (most of them) is joined to that contact by its
     `sole_contact`, and the audience is a test of the joined row; only a group interaction,
-    whose `sole_contact` is NULL, looks at its links. (Grouping the period's rows with their
+    whose `sole_contact` is NULL, looks at its links: in the statement's table of group flags
+    when there is one (`_Groups`), else with an EXISTS. (Grouping the period's rows with their
     links, or an IN over the audience's links of all time as in `_audience`, costs a join of
     every row with the link table.) An audience that is more than field lookups is read as
     the set of the owner's contacts in it, which the database reads once and hashes."""
@@ -525,8 +573,11 @@ def _with_audience(source: Source, audience: Q, owners: Q) -> Q:
     if source == "followups":
         links = FollowUp.contacts.through.objects.filter(followup=OuterRef("pk"))
         return Q(Exists(links.filter(through)))
-    links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
-    grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
+    if groups is not None:
+        grouped = Q(sole_contact__isnull=True) & groups.test(audience, through)
+    else:
+        links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
+        grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
     # Not NULL first: a negated lookup through the LEFT JOIN would hold for a group's NULL.
     return (Q(sole_contact__isnull=False) & sole) | grouped
 
@@ -556,6 +607,7 @@ def _queries(
     *,
     one_owner: bool,
     today: dt.date | None = None,
+    groups: _Groups | None = None,
 ) -> dict[Source, dict[str, Expression]]:
     """The aggregates of each source the specs read, by source and query alias (a spec's name
     may not be a valid or free one). Interactions and follow-ups are narrowed to an audience
@@ -583,7 +635,7 @@ def _queries(
         if audience and metric.source == "contacts":
             rows = audience
         elif audience and one_owner:
-            rows &= _with_audience(metric.source, audience, owners)
+            rows &= _with_audience(metric.source, audience, owners, groups)
         elif audience:
             rows &= _audience(metric.source, audience, owners)
         scope = Scope(first, last, as_of, detail or "", rows)
@@ -666,10 +718,18 @@ def for_user(
     if compiled is None:
         span = _span(specs, start, end)
         owner = Q(owner=owner_id)
-        queries = _queries(specs, start, end, now, owner, one_owner=True, today=today)
+        groups = _Groups()
+        queries = _queries(
+            specs, start, end, now, owner, one_owner=True, today=today, groups=groups
+        )
         # Each source's query grouped by the one owner, so a plain query whose SQL can be kept;
-        # all of them in one statement, one row (NULLs where an owner has no rows in a source).
+        # all of them in one statement, one row (NULLs where an owner has no rows in a source),
+        # after the table of group flags its audiences read.
         selects, joins, params, columns = ["1"], [], [], ["one"]
+        prefix = ""
+        if groups.columns:
+            prefix, group_params = groups.sql(owner, *span)
+            params += group_params
         for index, (source, aggregates) in enumerate(queries.items()):
             rows = _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
             part, part_params = rows.query.sql_with_params()
@@ -677,7 +737,7 @@ def for_user(
             joins.append(f"LEFT JOIN ({part}) AS s{index} ON 1 = 1")
             params += part_params
             columns += ["owner_id", *aggregates]
-        sql = f"SELECT {', '.join(selects)} FROM (SELECT 1) AS one {' '.join(joins)}"  # noqa: S608 (compiled SQL, parameters apart)
+        sql = f"{prefix}SELECT {', '.join(selects)} FROM (SELECT 1) AS one {' '.join(joins)}"  # noqa: S608 (compiled SQL, parameters apart)
         compiled = (sql, tuple(params), columns)
         if key is not None:
             if len(_COMPILED) >= COMPILED_KEEP:
