@@ -675,6 +675,8 @@ def _key(value: Any) -> Hashable:
     if isinstance(value, Q):
         return ("Q", value.connector, value.negated, tuple(_key(c) for c in value.children))
     if isinstance(value, QuerySet):
+        if (named := getattr(value, "metric_key", None)) is not None:  # set where it was built
+            return ("QuerySet", named)
         sql, params = value.query.sql_with_params()
         return ("QuerySet", sql, make_hashable(params))
     if isinstance(value, tuple | list):
