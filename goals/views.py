@@ -17,6 +17,7 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +26,7 @@ from accounts.models import local_today
 from contacts.models import Contact, Tag
 from contacts.scoping import contacts_matching
 from goals import services
-from goals.cards import objective_cards
+from goals.cards import objective_cards, priority_items, tactic_items
 from goals.forms import (
     ObjectiveForm,
     PlanForm,
@@ -193,9 +194,11 @@ def path_for(name: str) -> Callable[[int], str]:
     return lambda pk: pattern.replace("/0/", f"/{pk}/", 1)
 
 
-def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> dict[str, Any]:
+def priority_lists(
+    plan: GoalPlan, priorities: list[Priority] | None = None, request: HttpRequest | None = None
+) -> dict[str, Any]:
     """What `goals/_priorities.html` draws: the focus list and the *not now* list, each
-    priority with its links."""
+    priority with its links, and (given the request, for its CSRF input) their items drawn."""
     if priorities is None:
         priorities = list(plan.priorities.select_related("objective", "contact"))
     move, not_now = path_for("goals:priority_move"), path_for("goals:priority_not_now")
@@ -204,11 +207,14 @@ def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> 
         priority.move_url, priority.not_now_url = move(priority.pk), not_now(priority.pk)
         priority.edit_url = edit(priority.pk)
         priority.contact_url = contact(priority.contact_id) if priority.contact_id else ""
-    return {
-        "plan": plan,
-        "focus": [p for p in priorities if not p.not_now],
-        "not_now": [p for p in priorities if p.not_now],
-    }
+    focus = [p for p in priorities if not p.not_now]
+    aside = [p for p in priorities if p.not_now]
+    lists: dict[str, Any] = {"plan": plan, "focus": focus, "not_now": aside}
+    if request is not None:
+        csrf = csrf_input(request)
+        lists["focus_items"] = priority_items(focus, csrf)
+        lists["not_now_items"] = priority_items(aside, csrf)
+    return lists
 
 
 def _objectives_of(plan_id: int) -> QuerySet[Objective]:
@@ -261,16 +267,18 @@ def plan(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     reviewed = current.reviewed_at
     rows = [ObjectiveRow(o, progress.get(o.pk), describe_measure(o)) for o in objectives]
+    tactic_rows = [TacticRow(t, times.get(t.pk)) for t in tactics]
     context = {
         "plan": current,
         "objectives": rows,
         "objective_cards": objective_cards(rows),
-        "tactics": [TacticRow(t, times.get(t.pk)) for t in tactics],
+        "tactics": tactic_rows,
+        "tactic_items": tactic_items(tactic_rows, csrf_input(request)),
         "week": numbers.week,
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
         "review_due": current.review_due(now),
         "days_since_review": (now - reviewed).days if reviewed else None,
-        **priority_lists(current, priorities),
+        **priority_lists(current, priorities, request),
     }
     return render(request, "goals/plan.html", context)
 
@@ -457,7 +465,8 @@ def tactic_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def priorities_response(request: HttpRequest, current: GoalPlan, **extra: Any) -> HttpResponse:
     """The redrawn lists for htmx; the plan page for everyone else."""
     if request.htmx:
-        return render(request, "goals/_priorities.html", {**priority_lists(current), **extra})
+        lists = priority_lists(current, request=request)
+        return render(request, "goals/_priorities.html", {**lists, **extra})
     return redirect(reverse("goals:plan") + "#priorities")
 
 
