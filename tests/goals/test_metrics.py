@@ -312,6 +312,14 @@ def test_with_a_today_the_sql_is_kept_and_the_numbers_stay_live(alice):
     assert again["tagged"] == 2
     assert len(queries) == 1  # the kept statement, nothing else
     assert len(metrics._COMPILED) == 1
+    # Who carries the tag is read live too: the audience's subquery is SQL, never results.
+    log(alice, other, on=dt.date(2026, 6, 5))
+    assert for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))["tagged"] == 2
+    other.tags.add(investor)
+    specs["tagged"] = Spec("interactions_by_kind", audience=plan.audience_q())
+    assert for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))["tagged"] == 3
+    assert len(metrics._COMPILED) == 1
+    other.tags.remove(investor)
     # The same plan with its audience changed is another key, so other SQL.
     plan.audience_tags.set([Tag.objects.create(owner=alice, name="Nobody")])
     specs["tagged"] = Spec("interactions_by_kind", audience=plan.audience_q())
