@@ -2,7 +2,10 @@
 
 import pytest
 
-from bench.run import LABELS, Target, page_table, parse_args, target_note
+from bench import run
+from bench.ab import parse_args as ab_args
+from bench.ab import ratio_table
+from bench.run import LABELS, Target, page_table, parse_args, speed_probe, target_note
 
 
 def test_it_runs_the_digest_step_for_10000_users_by_default():
@@ -30,7 +33,45 @@ def test_it_says_whether_the_plan_page_meets_its_target():
     assert target_note("plan", 12.5) == "target ≤ 30 ms: met"
     assert target_note("plan", 30.01) == "target ≤ 30 ms: MISSED"
     assert target_note("plan", None) == ""
-    assert target_note("list", 500.0) == ""
+
+
+@pytest.mark.parametrize(
+    ("page", "target"), [("list", 15), ("search", 15), ("contact", 10), ("log", 25)]
+)
+def test_it_holds_the_contact_pages_to_the_issues_targets(page, target):
+    assert target_note(page, target) == f"target ≤ {target} ms: met"
+    assert target_note(page, target + 0.01) == f"target ≤ {target} ms: MISSED"
+    assert target_note("today", 500.0) == ""
+
+
+def test_the_speed_probe_times_a_python_loop(monkeypatch):
+    monkeypatch.setattr(run, "PROBE_ADDITIONS", 200_000)
+    monkeypatch.setattr(run, "PROBE_RUNS", 3)
+    reading = speed_probe()
+    assert isinstance(reading, float)
+    assert 0 < reading < 10_000
+
+
+def test_the_ab_comparison_takes_a_revision_and_known_pages(capsys):
+    args = ab_args(["HEAD~1", "--pages", "plan, contact", "--rounds", "12"])
+    assert (args.rev, args.pages, args.rounds, args.only) == (
+        "HEAD~1",
+        ["plan", "contact"],
+        12,
+        "postgres",
+    )
+    assert ab_args(["main"]).pages == ["list", "search", "contact", "plan", "log"]
+    for argv in (["main", "--pages", "plan,nope"], ["main", "--rounds", "3"]):
+        with pytest.raises(SystemExit):
+            ab_args(argv)
+    assert "unknown page(s): nope" in capsys.readouterr().err
+
+
+def test_the_ab_table_gives_this_checkouts_share_of_the_revisions_time():
+    header, rule, plan = ratio_table({"plan": (40.0, 30.0)}, "9ecfd98abcdef0123")
+    assert header.split() == ["page", "9ecfd98abcde", "this", "this/rev"]
+    assert set(rule) == {"-"}
+    assert plan.split()[-3:] == ["40.00", "30.00", "0.75"]
 
 
 def test_it_prints_one_row_per_page_with_its_queries_and_target():
