@@ -21,8 +21,10 @@ tenure         10      years since you met (or since the first interaction), up 
 nothing and frequency of nothing: writing about someone is not talking to them.
 
 The same function scores one contact for the "why 72?" breakdown and every contact in the
-nightly update, so the page and the list never disagree. The aggregation is one grouped
-SQL query per batch of contacts; the scores are written back with one bulk UPDATE per batch.
+nightly update, so the page and the list never disagree. The nightly aggregation is one grouped
+SQL query per batch of contacts, the scores written back with one bulk UPDATE per batch; the
+few contacts of one logged interaction are read one by one from the contact page's query
+(`ACTIVITY_ROWS_SQL`), which a test holds to the batch's figures to the last digit.
 """
 
 from __future__ import annotations
