@@ -14,7 +14,6 @@ the same schema as this checkout; the logged interactions both sides write stay 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import secrets
@@ -35,9 +34,10 @@ from bench.run import (
     ROOT,
     SQLITE_FILE,
     Target,
+    collect_static,
     django_env,
     gunicorn,
-    manage,
+    inprocess,
     page_checks,
     redact,
 )
@@ -109,11 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         tree = checkout(args.rev)
         env = django_env(url, secret)
-        facts = inprocess_facts(env)
+        facts = inprocess(env)
         theirs_env = {**env, "PYTHONPATH": str(tree)}
         # Its own hashed static files: its templates may name files this checkout lacks.
-        static_env = {**theirs_env, "DATABASE_URL": "sqlite:///:memory:"}
-        manage(["collectstatic", "--no-input", "-v0"], static_env, 300, root=tree)
+        collect_static(secret, root=tree)
         print(f"comparing {args.rev} with this checkout on {redact(url)}, {args.rounds} rounds")
         with ExitStack() as stack:
             ports = [
@@ -128,24 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     for line in ratio_table(medians, args.rev):
         print(line)
     return 0
-
-
-def inprocess_facts(env: dict[str, str]) -> dict[str, Any]:
-    """Which contact and search word the bench asks for (`python -m bench.inprocess`)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.inprocess"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    lines = done.stdout.strip().splitlines()
-    facts = json.loads(lines[-1]) if lines else {"error": done.stderr.strip()[-300:]}
-    if "error" in facts:
-        raise BenchError(f"{facts['error']} Build the bench data first: python -m bench.")
-    return dict(facts)
 
 
 def compare(

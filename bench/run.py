@@ -262,9 +262,11 @@ def manage(args: list[str], env: dict[str, str], limit: float, root: Path = ROOT
     return done.stdout.splitlines()
 
 
-def collect_static(secret: str) -> None:
-    """DEBUG off serves hashed files from var/staticfiles, as in production."""
-    manage(["collectstatic", "--no-input", "-v0"], django_env("sqlite:///:memory:", secret), 300)
+def collect_static(secret: str, root: Path = ROOT) -> None:
+    """DEBUG off serves hashed files from var/staticfiles, as in production (of the checkout
+    in `root`)."""
+    env = {**django_env("sqlite:///:memory:", secret), "PYTHONPATH": str(root)}
+    manage(["collectstatic", "--no-input", "-v0"], env, 300, root=root)
 
 
 def inprocess(env: dict[str, str]) -> dict[str, Any]:
@@ -286,7 +288,7 @@ def inprocess(env: dict[str, str]) -> dict[str, Any]:
         raise BenchError("counting queries failed: " + " / ".join(tail))
     facts = json.loads(lines[-1])
     if "error" in facts:
-        raise BenchError(f"{facts['error']} Run without --skip-build first.")
+        raise BenchError(f"{facts['error']} Build the bench data first (without --skip-build).")
     return facts
 
 
