@@ -182,6 +182,10 @@ class Contact(models.Model):
             ),
             # Contact list sorted by strength.
             models.Index(fields=["owner", "-strength"], name="contact_owner_strength"),
+            # The contact list's count of a user's active contacts, from the index alone.
+            models.Index(
+                fields=["owner"], name="contact_owner_active", condition=Q(archived=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
