@@ -81,7 +81,8 @@ def kept(
     using: str = DEFAULT_DB_ALIAS,
 ) -> RawQuerySet[Any]:
     """`build(*arguments)` as a raw queryset whose SQL is compiled once per process and
-    database for `key`: `build` must give the same query for any arguments."""
+    database for `key`: `build` must give the same query for any arguments and at any time
+    (its other values, such as a date, are kept as they were at the first call)."""
     alias = using
     compiled = _COMPILED.get((alias, key))
     if compiled is None:
