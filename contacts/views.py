@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from contacts.services import (
 )
 from followups.services import interaction_log_with_followup
 from networkcrm.kept import kept
+from networkcrm.lookups import AnyOf
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 25  # the contact page shows the latest; the interaction list has them all
@@ -46,10 +47,10 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
     data = form.cleaned_data
     contacts = contacts.filter(archived=bool(data["archived"]))
     if query := data["q"].strip():
-        # One IN over a UNION of the three matches: each part can use its trigram index on
-        # PostgreSQL (contacts 0004), and the database hashes the ids once. (An OR of the three
-        # reads every contact of the user and tests each.) The outer query keeps to the user's
-        # contacts.
+        # The ids of a UNION of the three matches: each part can use its trigram index on
+        # PostgreSQL (contacts 0004), and the few ids are then looked up by primary key
+        # (AnyOf). An OR of the three reads every contact of the user and tests each; an IN is
+        # planned as a join over all of them. The outer query keeps to the user's contacts.
         matches = (
             Contact.objects.filter(search_text__contains=query.upper())
             .order_by()
@@ -65,7 +66,7 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
                 .values("contact_id"),
             )
         )
-        contacts = contacts.filter(pk__in=matches)
+        contacts = contacts.filter(AnyOf(F("pk"), matches))
     if data["circle"]:
         contacts = contacts.filter(circle=data["circle"])
     if data["tag"]:
