@@ -43,6 +43,7 @@ from bench.run import (
 )
 
 PAGES = ("list", "search", "contact", "plan", "log")
+WARM_UP = 10  # requests per page and side before the timed ones (each side has two workers)
 # Where the other revision is checked out, and what it shares with this checkout.
 SHARED = ("node_modules", "static/vendor")
 
@@ -140,7 +141,7 @@ def compare(
     for name in args.pages:
         send, expect = checks[name]
         timings: list[list[float]] = [[], []]
-        for _ in range(3):  # warm both: their caches, compiled SQL, connections
+        for _ in range(WARM_UP):  # warm both sides' workers: caches, kept SQL, connections
             for session in sessions:
                 send(session)
         for _ in range(args.rounds):
