@@ -283,3 +283,31 @@ def test_the_admin_lists_and_opens_goal_plans(admin_client, alice):
     )
     page = admin_client.get(reverse("admin:goals_objective_change", args=[objective.pk]))
     assert '<option value="meaningful_connections" selected>' in page.content.decode()
+
+
+def test_what_the_user_wrote_is_escaped_in_the_cards_tactics_and_priorities(alice_client, alice):
+    """The cards, tactics and priorities are drawn in Python (goals/cards.py): user text is
+    escaped there as the template language would."""
+    plan = start(alice, BLANK)
+    mark = "<b>&'\""
+    escaped = "&lt;b&gt;&amp;&#x27;&quot;"
+    objective = Objective.objects.create(
+        plan=plan, title=f"Card {mark}", metric="new_contacts", target=3
+    )
+    Tactic.objects.create(
+        plan=plan,
+        platform="email",
+        action=f"Tactic {mark}",
+        minutes_per_week=30,
+        boundaries=f"Bounds {mark}",
+        objective=objective,
+    )
+    Priority.objects.create(plan=plan, text=f"Priority {mark}", objective=objective, position=1)
+    dana = contact(alice, f"Dana {mark}")
+    Priority.objects.create(plan=plan, contact=dana, position=2, not_now=True)
+    html = page(alice_client)
+    for text in ("Card", "Tactic", "Bounds", "Priority", "Dana"):
+        assert f"{text} {escaped}" in html
+        assert f"{text} {mark}" not in html
+    assert f"For “Card {escaped}”" in html  # the tactic names its objective
+    assert f"· for “Card {escaped}”" in html  # and so does the priority
