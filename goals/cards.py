@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from contacts.listing import MONTHS
+from networkcrm.paths import path_for
 
 if TYPE_CHECKING:
     from goals.models import Priority
@@ -68,18 +68,14 @@ def _day(value: dt.date | None, *, year: bool = False) -> str:
 
 def objective_cards(rows: Iterable[ObjectiveRow]) -> SafeString:
     """Every row's card, in order."""
-    edit = reverse("goals:objective_edit", args=[0])
-    delete = reverse("goals:objective_delete", args=[0])
-    contact = reverse("contacts:detail", args=[0])
+    edit, delete = path_for("goals:objective_edit"), path_for("goals:objective_delete")
+    contact = path_for("contacts:detail")
     cards = []
     for row in rows:
         objective, progress = row.objective, row.progress
         targets = list(objective.targets.all())
         people = mark_safe(  # noqa: S308 (each link built by _html)
-            ", ".join(
-                _html('<a href="{}">{}</a>', contact.replace("/0/", f"/{c.pk}/"), c.name)
-                for c in targets
-            )
+            ", ".join(_html('<a href="{}">{}</a>', contact(c.pk), c.name) for c in targets)
         )
         audience = f", among {objective.audience_label()}" if objective.has_audience else ""
         label = progress.label if progress else ""
@@ -99,8 +95,8 @@ def objective_cards(rows: Iterable[ObjectiveRow]) -> SafeString:
                 start=_day(progress.start if progress else None),
                 last_day=_day(row.last_day, year=True),
                 targets=_html(TARGETS, people) if targets else "",
-                edit=edit.replace("/0/", f"/{objective.pk}/"),
-                delete=delete.replace("/0/", f"/{objective.pk}/"),
+                edit=edit(objective.pk),
+                delete=delete(objective.pk),
             )
         )
     return mark_safe("".join(cards))  # noqa: S308 (each card built by _html)

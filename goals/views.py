@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -52,6 +51,7 @@ from goals.scoping import (
 )
 from goals.starters import STARTERS, ObjectiveDraft, PriorityDraft, Starter, TacticDraft
 from networkcrm.kept import first, kept
+from networkcrm.paths import path, path_for
 
 SETUP_SESSION_KEY = "goals_setup"
 SETUP_STEPS = {
@@ -187,11 +187,20 @@ def plan_parts(plan: GoalPlan) -> PlanParts:
     return PlanParts(objectives, named)
 
 
-def path_for(name: str) -> Callable[[int], str]:
-    """The path of the URL `name` for any primary key, from one `reverse` (a page with many
-    rows would otherwise reverse each of their links)."""
-    pattern = reverse(name, args=[0])
-    return lambda pk: pattern.replace("/0/", f"/{pk}/", 1)
+# The plan page's own links (and the priorities' partial's), for its templates.
+PLAN_LINKS = (
+    "purpose_edit",
+    "history",
+    "setup",
+    "review",
+    "objective_create",
+    "tactic_create",
+    "priority_create",
+)
+
+
+def plan_links() -> dict[str, str]:
+    return {name: path(f"goals:{name}") for name in PLAN_LINKS}
 
 
 def priority_lists(
@@ -209,7 +218,12 @@ def priority_lists(
         priority.contact_url = contact(priority.contact_id) if priority.contact_id else ""
     focus = [p for p in priorities if not p.not_now]
     aside = [p for p in priorities if p.not_now]
-    lists: dict[str, Any] = {"plan": plan, "focus": focus, "not_now": aside}
+    lists: dict[str, Any] = {
+        "plan": plan,
+        "focus": focus,
+        "not_now": aside,
+        "links": plan_links(),
+    }
     if request is not None:
         csrf = csrf_input(request)
         lists["focus_items"] = priority_items(focus, csrf)
