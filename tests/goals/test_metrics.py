@@ -1,4 +1,6 @@
 import datetime as dt
+import importlib
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -703,3 +705,28 @@ def test_it_counts_follow_ups_done_and_done_on_time_by_the_day_they_were_done(al
     assert value(alice, "followups_done") == 2
     assert value(alice, "followups_on_time") == 1
     assert value(alice, "followups_done", audience=Q(circle=Circle.INNER)) == 1
+
+
+def test_sqlites_covering_indexes_hold_every_column_the_catalog_reads(alice):
+    """contacts 0009 gives SQLite indexes that hold what the one-user statement reads of
+    interactions and contacts (it ignores INCLUDE columns). A metric reading a column outside
+    them would quietly send SQLite back to the tables: this names it."""
+    migration = importlib.import_module("contacts.migrations.0009_sqlite_metric_indexes")
+    covered = {
+        table: {column.strip() for column in columns.split(",")} | {"id"}
+        for _name, table, columns in migration.INDEXES
+    }
+    specs = {}
+    for key, metric in metrics.CATALOG.items():
+        for detail in ["", *(value for value, _label in metric.details)]:
+            audience = Q(circle__in=["inner"]) & Q(industry__iexact="Software")
+            for with_audience in (False, True):
+                name = f"{key}-{detail}-{with_audience}"
+                specs[name] = Spec(key, detail, audience if with_audience else None)
+    metrics._COMPILED.clear()
+    for_user(alice, START, END, specs, today=dt.date(2026, 6, 20))
+    (sql, _params, _columns) = next(iter(metrics._COMPILED.values()))
+    for table in ("contacts_interaction", "contacts_contact"):
+        read = set(re.findall(rf'"{table}"\."(\w+)"', sql))
+        assert read, f"the statement reads nothing of {table}?"
+        assert read <= covered[table], f"{table}: {sorted(read - covered[table])} not covered"
