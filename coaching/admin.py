@@ -11,6 +11,10 @@ How a coach is kept to what they may see:
   history pages and no autocomplete on client data;
 - private notes are in no field, column, search or filter; private interactions are not in
   any queryset;
+- a coach's changelist answers only the query parameters it declares (its filters and date
+  hierarchy, beside search, ordering and paging): any other lookup is refused with a 400
+  before it reaches a `WHERE`, since `.defer()` hides a column from a page but not from a
+  filter (`ScopedAdmin.lookup_allowed`);
 - every page of client data writes the access log (`coaching.services.access_log`).
 
 Every other admin model needs Django's model permissions, which the Coaches group does not
@@ -24,6 +28,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -112,6 +117,31 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_enter(request)
+
+    def declared_parameters(self, request: HttpRequest) -> set[str]:
+        """The filter parameters this changelist declares: its list filters' and its date
+        hierarchy's. (Search, ordering and paging never reach `lookup_allowed`.)"""
+        names: set[str] = set()
+        for item in self.get_list_filter(request):
+            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+                names.add(item.parameter_name)
+                continue
+            path, make = item if isinstance(item, list | tuple) else (item, None)
+            make = make or admin.FieldListFilter.create
+            field = get_fields_from_path(self.model, path)[-1]
+            spec = make(field, request, {}, self.model, self, field_path=path)
+            names.update(spec.expected_parameters())
+        if self.date_hierarchy:
+            names.update(f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day"))
+        return names
+
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest | None = None) -> bool:
+        """Operators keep the admin's lookups; anyone else gets the declared filters only, so
+        no query string can filter on a field the page does not offer (a private note read a
+        character at a time, a private interaction found through a relation)."""
+        if request is not None and request.user.is_superuser:
+            return super().lookup_allowed(lookup, value, request)
+        return request is not None and lookup in self.declared_parameters(request)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         found = super().get_object(request, object_id, from_field)
