@@ -75,6 +75,7 @@ def caseload(coach: User, *, everyone: bool = False, overdue: bool = False) -> Q
     )
     last_interaction = (
         Interaction.objects.filter(owner=OuterRef("client_id"))
+        .counted()
         .order_by("-occurred_on")
         .values("occurred_on")[:1]
     )

@@ -329,6 +329,12 @@ class InteractionQuerySet(models.QuerySet["Interaction"]):
     def owned_by(self, user: User | models.Model) -> InteractionQuerySet:
         return self.filter(owner=user)
 
+    def counted(self) -> InteractionQuerySet:
+        """What every number reads: not notes (writing about someone, not talking to them),
+        not private interactions (in their owner's log and nowhere else, so no check-in,
+        strength, KPI or objective — nothing a coach sees — can give one away)."""
+        return self.exclude(kind=Kind.NOTE).filter(private=False)
+
 
 class Interaction(models.Model):
     owner = models.ForeignKey(
@@ -357,7 +363,11 @@ class Interaction(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
     outcome_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True)
-    private = models.BooleanField(default=False, help_text="Never shown to a coach.")
+    private = models.BooleanField(
+        default=False,
+        help_text="Only in your log: never shown to a coach, and counted in no number "
+        "(check-in, strength, KPIs, objectives), so nothing anyone else sees gives it away.",
+    )
     objective = models.ForeignKey(
         "goals.Objective",
         null=True,
@@ -378,7 +388,7 @@ class Interaction(models.Model):
             # alone (the coach's caseload, goals.metrics).
             models.Index(
                 fields=["owner", "-occurred_on"],
-                include=["kind", "quality", "initiated_by"],
+                include=["kind", "quality", "initiated_by", "private"],
                 name="interaction_owner_date",
             ),
             # A person's group interactions (no sole contact) by date: the plan page reads the

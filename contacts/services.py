@@ -18,7 +18,6 @@ from contacts.models import (
     ContactEmail,
     ContactPhone,
     Interaction,
-    Kind,
     Tag,
     sole_contacts_sync,
 )
@@ -58,10 +57,10 @@ def effective_cadence() -> Case:
 
 
 def _last_interaction() -> dict[str, Any]:
-    """UPDATE values: the last interaction from the log (notes aside)."""
+    """UPDATE values: the last interaction from the log that counts (no note, nothing private)."""
     last = (
         Interaction.objects.filter(contacts=OuterRef("pk"))
-        .exclude(kind=Kind.NOTE)
+        .counted()
         .order_by()
         .values("contacts")
         .annotate(last=models.Max("occurred_on"))
@@ -139,12 +138,13 @@ def interaction_log(
     _check_contacts(owner_id=owner.pk, contacts=contacts, objective=fields.get("objective"))
     interaction = Interaction.objects.create(owner=owner, sole_contact=_sole(contacts), **fields)
     _links_write(interaction, contacts)
-    # A new conversation settles any snoozed check-in: the cadence starts again from it.
-    ids = sorted({c.pk for c in contacts})
-    if len(ids) <= len(STAND_INS):
-        kept_update(("contacts.unsnooze", len(ids)), _snoozed, _unsnoozed, *ids)
-    else:
-        _snoozed(*ids).update(**_unsnoozed())
+    # A new conversation settles any snoozed check-in: the cadence starts again from it. A
+    # private one leaves the check-in as it was (it counts in no number).
+    settled = [] if interaction.private else sorted({c.pk for c in contacts})
+    if 0 < len(settled) <= len(STAND_INS):
+        kept_update(("contacts.unsnooze", len(settled)), _snoozed, _unsnoozed, *settled)
+    elif settled:
+        _snoozed(*settled).update(**_unsnoozed())
     _refresh((c.pk for c in contacts), today=today)
     return interaction
 

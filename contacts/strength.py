@@ -139,14 +139,19 @@ def _depth_expression() -> Case:
 def activities(contact_ids: Iterable[int], *, today: dt.date) -> dict[int, Activity]:
     """One grouped query: the activity of every given contact."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    in_window = Q(interactions__occurred_on__gte=since) & ~Q(interactions__kind=Kind.NOTE)
+    # Private interactions count in no number (`InteractionQuerySet.counted`); notes only in
+    # the tenure.
+    shared = Q(interactions__private=False)
+    in_window = shared & Q(interactions__occurred_on__gte=since) & ~Q(interactions__kind=Kind.NOTE)
     rows = (
         Contact.objects.filter(pk__in=list(contact_ids))
         .order_by()
         .values("pk")
         .annotate(
-            last_on=Max("interactions__occurred_on", filter=~Q(interactions__kind=Kind.NOTE)),
-            first_on=Min("interactions__occurred_on"),
+            last_on=Max(
+                "interactions__occurred_on", filter=shared & ~Q(interactions__kind=Kind.NOTE)
+            ),
+            first_on=Min("interactions__occurred_on", filter=shared),
             depth=Sum(_depth_expression(), filter=in_window),
             started_by_them=Count(
                 "interactions", filter=in_window & Q(interactions__initiated_by=Initiator.THEM)
@@ -179,7 +184,7 @@ SELECT 'activity', SUM(CASE WHEN i.occurred_on >= %s THEN 1 ELSE 0 END), i.kind,
        CAST(MIN(i.occurred_on) AS TEXT) || ' ' || CAST(MAX(i.occurred_on) AS TEXT), FALSE,
        SUM(CASE WHEN i.occurred_on >= %s THEN i.quality END)
   FROM contacts_interaction i JOIN contacts_interaction_contacts ic ON ic.interaction_id = i.id
- WHERE ic.contact_id = %s
+ WHERE ic.contact_id = %s AND NOT i.private
  GROUP BY i.kind, i.initiated_by
 """
 

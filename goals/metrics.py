@@ -589,12 +589,10 @@ def _rows(source: Source, start: dt.date, end: dt.date) -> QuerySet[Any]:
         # Follow-ups count by the day they were done.
         return FollowUp.objects.filter(done_on__gte=start, done_on__lt=end).order_by()
     # Every interaction metric sums over the period, so the window is one WHERE clause, served
-    # by the (owner, occurred_on) index. Notes are writing about someone, not talking to them
-    # (as in contacts.strength): no metric counts them.
+    # by the (owner, occurred_on) index. No metric counts notes or private interactions
+    # (`InteractionQuerySet.counted`).
     return (
-        Interaction.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
-        .exclude(kind=Kind.NOTE)
-        .order_by()
+        Interaction.objects.filter(occurred_on__gte=start, occurred_on__lt=end).counted().order_by()
     )
 
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile, User
-from contacts.models import OFFLINE_CHANNELS, Circle, Contact, Interaction, Kind
+from contacts.models import OFFLINE_CHANNELS, Circle, Contact, Interaction
 from followups.digest import message_id
 from followups.models import DigestDelivery
 from goals.kpis import WEEK, Comparison, duration_text, kpi_number
@@ -134,7 +134,7 @@ def week_report(
                 owner=user, occurred_on__gte=week_start, occurred_on__lt=week_start + WEEK
             )
             .exclude(outcome="")
-            .exclude(kind=Kind.NOTE)
+            .counted()
             .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only(*NAMES)))
             .order_by("occurred_on", "pk")[:OUTCOMES_LISTED]
         )

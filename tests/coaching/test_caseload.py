@@ -53,9 +53,8 @@ def test_this_weeks_numbers_are_the_catalogs_in_each_clients_week(coach):
         specs = {key: Spec(key) for key in HEADLINES}
         expected = for_user(row.client, monday(today), today + dt.timedelta(days=1), specs)
         assert {h.key: h.value for h in numbers[row.client_id].this_week} == expected
-        # The private interaction counts in the client's own numbers, so here too: counts
-        # are not private notes.
-        assert expected["interactions_by_kind"] == 2
+        # The private interaction counts in no number, the client's own included.
+        assert expected["interactions_by_kind"] == 1
     assert {row.client_id for row in rows} == {user.pk for user in made}
 
 
@@ -101,7 +100,8 @@ def test_the_caseload_shows_headlines_trend_and_objectives(coach, coach_client):
     response = coach_client.get(CASELOAD)
     text = response.content.decode()
     assert "client0@example.com" in text
-    assert "2 interactions · 2 meaningful connections" in text
+    # The private interaction (see `network`) counts in no number.
+    assert "1 interactions · 1 meaningful connections" in text
     assert "Objectives" in text
     row = response.context["cl"].result_list[0]
     assert row.numbers.objectives_week is not None

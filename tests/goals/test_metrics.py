@@ -708,10 +708,13 @@ def test_it_counts_follow_ups_done_and_done_on_time_by_the_day_they_were_done(al
 
 
 def test_sqlites_covering_indexes_hold_every_column_the_catalog_reads(alice):
-    """contacts 0009 gives SQLite indexes that hold what the one-user statement reads of
-    interactions and contacts (it ignores INCLUDE columns). A metric reading a column outside
-    them would quietly send SQLite back to the tables: this names it."""
-    migration = importlib.import_module("contacts.migrations.0009_sqlite_metric_indexes")
+    """contacts 0009 (and 0010, which adds `private`) give SQLite indexes that hold what the
+    one-user statement reads of interactions and contacts (it ignores INCLUDE columns). A
+    metric reading a column outside them would quietly send SQLite back to the tables: this
+    names it."""
+    migration = importlib.import_module(
+        "contacts.migrations.0010_private_interactions_count_nowhere"
+    )
     covered = {
         table: {column.strip() for column in columns.split(",")} | {"id"}
         for _name, table, columns in migration.INDEXES
