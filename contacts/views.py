@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,6 +35,7 @@ from contacts.services import (
 from followups.services import interaction_log_with_followup
 from networkcrm.kept import kept
 from networkcrm.lookups import AnyOf
+from networkcrm.redirects import next_url, safe_next
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 25  # the contact page shows the latest; the interaction list has them all
@@ -267,7 +268,8 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    back = request.POST.get("next", "")
+    # Back to the list with its filters: a query string, re-encoded whatever was sent.
+    back = QueryDict(request.POST.get("query", "")).urlencode()
     return redirect(reverse("contacts:list") + (f"?{back}" if back else ""))
 
 
@@ -297,9 +299,7 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
         if followup is not None:
             said += f" Follow up by {followup.due_on:%b} {followup.due_on.day}."
         messages.success(request, said)
-        target = request.POST.get("next") or reverse("contacts:detail", args=[chosen[0].pk])
-        if not target.startswith("/") or target.startswith("//"):
-            target = reverse("today")
+        target = next_url(request, "contacts:detail", chosen[0].pk)
         if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
@@ -309,7 +309,7 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
         "contacts/_interaction_form.html" if request.htmx else "contacts/interaction_form.html"
     )
     # Back to where the modal was opened from (htmx says which page that was).
-    back = request.GET.get("next") or (request.htmx.current_url_abs_path if request.htmx else "")
+    back = safe_next(request) or (request.htmx.current_url_abs_path if request.htmx else "")
     return render(request, template, {"form": form, "interaction": None, "next": back or ""})
 
 

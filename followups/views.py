@@ -28,6 +28,7 @@ from contacts.scoping import get_contact_for
 from followups import calendar, services
 from followups.forms import FollowUpForm, SnoozeForm
 from followups.models import FollowUp, FollowUpStatus
+from networkcrm.redirects import next_url, safe_next
 
 PAGE_SIZE = 50
 FILTERS = {
@@ -77,20 +78,12 @@ def scoped(get_for: Callable[[Any, int], Any], *methods: str) -> Callable[[View]
     return decorate
 
 
-def back_to(request: HttpRequest, default: str = "today") -> str:
-    """Where the form came from, when that is a path on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return reverse(default)
-    return target
-
-
 def answer(request: HttpRequest, result: services.ActionResult) -> HttpResponse:
     """htmx: the row's replacement. A plain form: a message and back to where it came from."""
     if request.htmx:
         return render(request, "followups/_result_row.html", {"result": result})
     (messages.success if result.changed else messages.info)(request, result.message)
-    return redirect(back_to(request))
+    return redirect(next_url(request))
 
 
 def refused(request: HttpRequest, form: SnoozeForm) -> HttpResponse:
@@ -99,9 +92,9 @@ def refused(request: HttpRequest, form: SnoozeForm) -> HttpResponse:
         messages.error(request, error)
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = back_to(request)
+        response["HX-Redirect"] = next_url(request)
         return response
-    return redirect(back_to(request))
+    return redirect(next_url(request))
 
 
 # --- Follow-ups ---------------------------------------------------------------------------
@@ -169,11 +162,11 @@ def _followup_form(
         messages.success(
             request, f"Follow-up saved: “{followup.about}” by {_day(followup.due_on)}."
         )
-        return redirect(back_to(request, "followups:list"))
+        return redirect(next_url(request, "followups:list"))
     return render(
         request,
         "followups/followup_form.html",
-        {"form": form, "followup": followup, "next": back_to(request, "followups:list")},
+        {"form": form, "followup": followup, "next": next_url(request, "followups:list")},
     )
 
 
@@ -216,13 +209,13 @@ def followup_log(request: HttpRequest, followup: FollowUp) -> HttpResponse:
             **fields,
         )
         messages.success(request, result.message)
-        target = back_to(request)
+        target = next_url(request)
         if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response
         return redirect(target)
-    back = request.GET.get("next") or (request.htmx.current_url_abs_path if request.htmx else "")
+    back = safe_next(request) or (request.htmx.current_url_abs_path if request.htmx else "")
     context = {
         "form": form,
         "interaction": None,

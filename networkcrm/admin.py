@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, reverse
 
 from accounts.models import is_coach
+from networkcrm.redirects import next_url
 
 
 class NetworkCRMAdminSite(admin.AdminSite):
@@ -42,9 +43,7 @@ class NetworkCRMAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             # Signed in, yet not staff (a networker): the admin is not for them.
             raise PermissionDenied("The admin is for coaches and operators.")
-        return redirect_to_login(
-            request.GET.get("next") or reverse("admin:index"), reverse("accounts:login")
-        )
+        return redirect_to_login(next_url(request, "admin:index"), reverse("accounts:login"))
 
     def index(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if is_coach(request.user) and not request.user.is_superuser:
