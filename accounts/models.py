@@ -268,3 +268,23 @@ class CoachAssignment(models.Model):
 
     def covers(self, scope: str) -> bool:
         return self.status == AssignmentStatus.ACTIVE and self.scope in scopes_including(scope)
+
+
+class InvitationMail(models.Model):
+    """An invitation e-mail sent for a client (the first or a resend): what the daily limit
+    on invitations counts (`coaching.services.coach_invite`). Kept as a record of the mail
+    sent on the client's behalf; deleted with the client."""
+
+    # No index of its own: the one below starts with it.
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    email = models.EmailField("sent to")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The daily limit: WHERE client_id = %s AND sent_at > now() - 1 day.
+            models.Index(fields=["client", "sent_at"], name="invitation_mail_client_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation from {self.client_id} to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import LoginForm, SettingsForm, SignUpForm
+from accounts.forms import LoginForm, PasswordResetForm, SettingsForm, SignUpForm
 from accounts.models import Profile
 from accounts.services import profile_update, user_sign_up
 from coaching.services import make_coach
@@ -62,6 +62,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     subject_template_name = "emails/password-reset-subject.txt"
     email_template_name = "emails/password-reset-body.txt"

@@ -24,6 +24,7 @@ from accounts.models import (
     AssignmentStatus,
     CoachAssignment,
     CoachScope,
+    InvitationMail,
     User,
 )
 from coaching.models import AccessLog, Suggestion, SuggestionKind, SuggestionStatus
@@ -36,6 +37,10 @@ INVITATION_SALT = "coaching.invitation"
 
 class CoachingError(Exception):
     """A change that cannot be made; the message says why, in words for the person asking."""
+
+
+class InvitationLimitReached(CoachingError):
+    """The client sent the day's invitations; the message says when the next one may go."""
 
 
 # --- Roles -------------------------------------------------------------------------------
@@ -93,7 +98,9 @@ _OPEN = [AssignmentStatus.INVITED, AssignmentStatus.REQUESTED, AssignmentStatus.
 
 
 def coach_invite(*, client: User, email: str, scope: str) -> CoachAssignment:
-    """Invites a coach by e-mail; sends the invitation again when one is already waiting."""
+    """Invites a coach by e-mail; sends the invitation again when one is already waiting.
+    Every send, first or again, counts against COACH_INVITATIONS_PER_DAY; past it, nothing
+    is sent and InvitationLimitReached says when the next one may go."""
     email = email.strip().lower()
     if email == client.email.lower():
         raise CoachingError("That is your own address: invite your coach's.")
@@ -103,6 +110,17 @@ def coach_invite(*, client: User, email: str, scope: str) -> CoachAssignment:
     if existing is not None and existing.status == AssignmentStatus.REQUESTED:
         raise CoachingError(f"{email} already asked to coach you: approve the request below.")
     with transaction.atomic():
+        # One client's invitations one at a time: two at once must not both pass the limit.
+        list(User.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
+        now = timezone.now()
+        allowed_at = invitation_allowed_at(client=client, now=now)
+        if allowed_at is not None:
+            limit = settings.COACH_INVITATIONS_PER_DAY
+            raise InvitationLimitReached(
+                f"You have sent {limit} invitation{'s' if limit != 1 else ''} in the last 24 "
+                f"hours, the most one day allows. You can send the next one from "
+                f"{_local_moment(allowed_at, client)}."
+            )
         if existing is None:
             try:
                 with transaction.atomic():
@@ -115,8 +133,37 @@ def coach_invite(*, client: User, email: str, scope: str) -> CoachAssignment:
             existing.scope = scope
             existing.save(update_fields=["scope", "updated_at"])
         assignment = existing
+        InvitationMail.objects.create(client=client, email=email, sent_at=now)
         transaction.on_commit(lambda: _send_invitation(assignment))
     return assignment
+
+
+def invitation_allowed_at(*, client: User, now: dt.datetime) -> dt.datetime | None:
+    """When the client may send their next invitation e-mail; None when they may now."""
+    limit = settings.COACH_INVITATIONS_PER_DAY
+    day = dt.timedelta(days=1)
+    sent = list(
+        InvitationMail.objects.filter(client=client, sent_at__gt=now - day)
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+    )
+    if len(sent) < limit:
+        return None
+    # Once all but limit - 1 of them are a day old.
+    return sent[len(sent) - limit] + day
+
+
+def _local_moment(moment: dt.datetime, user: User) -> str:
+    """The moment in the user's words and zone ("14:06 tomorrow"), rounded up to the minute:
+    said too early, the next try would be refused again."""
+    profile = getattr(user, "profile", None)
+    zone = profile.zone if profile is not None else timezone.get_current_timezone()
+    local = timezone.localtime(moment, zone)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    # Never further than a day ahead: today or tomorrow.
+    today = timezone.localtime(timezone.now(), zone).date()
+    return f"{local:%H:%M} {'today' if local.date() == today else 'tomorrow'}"
 
 
 def _send_invitation(assignment: CoachAssignment) -> None:

@@ -31,6 +31,8 @@ def coaching_settings(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 scope=form.cleaned_data["scope"],
             )
+        except services.InvitationLimitReached as error:
+            form.add_error(None, str(error))  # about the sender, not the address
         except services.CoachingError as error:
             form.add_error("email", str(error))
         else:

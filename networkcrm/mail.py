@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 
 class FileAndConsoleBackend(FileBackend):
@@ -40,17 +41,31 @@ def templated_email(
     connection: Any = None,
 ) -> EmailMultiAlternatives:
     """An e-mail from the template triplet ``templates/emails/<name>-subject.txt``,
-    ``-body.txt`` and ``-body.html``: one context, a plain-text and an HTML part."""
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    ``-body.txt`` and ``-body.html``: one context, a plain-text and an HTML part. The subject
+    and the text part are plain text (`email_subject`, `render_plain_text`)."""
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{name}-body.txt", context),
+        subject=email_subject(name, context),
+        body=render_plain_text(f"emails/{name}-body.txt", context),
         to=to,
         headers=headers or {},
         connection=connection,
     )
     message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
     return message
+
+
+def email_subject(name: str, context: dict[str, Any]) -> str:
+    """The subject of the e-mail `name`: plain text, not HTML-escaped (a name such as
+    ``Ann "Ace" O'Brien`` arrives as written, not as ``&quot;``), and one line whatever the
+    context holds: its whitespace, newlines included, collapsed to single spaces, so text a
+    user typed can neither add a header nor make the message unsendable."""
+    return " ".join(render_plain_text(f"emails/{name}-subject.txt", context).split())
+
+
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A template rendered with autoescaping off: for mail headers and text parts, where HTML
+    escaping would only show up as ``&amp;`` and ``&#x27;``."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 _connection: Any = None

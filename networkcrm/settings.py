@@ -189,6 +189,9 @@ DIGEST_RETRY_PAUSE_SECONDS = env.integer("DIGEST_RETRY_PAUSE_SECONDS", 2, minimu
 DIGEST_LINK_DAYS = env.integer("DIGEST_LINK_DAYS", 7, minimum=1)
 # How long a coach invitation link works.
 COACH_INVITATION_DAYS = env.integer("COACH_INVITATION_DAYS", 14, minimum=1)
+# Invitation e-mails (first sends and resends) one client may send in any 24 hours: the app
+# mails any address a user types, so it must not become a way to mail someone all day.
+COACH_INVITATIONS_PER_DAY = env.integer("COACH_INVITATIONS_PER_DAY", 5, minimum=1)
 DIGEST_MAX_ITEMS = env.integer("DIGEST_MAX_ITEMS", 25, minimum=1)
 DIGEST_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
@@ -220,11 +223,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Brute-force protection: lock out a username, and separately an IP address, after
-# AXES_FAILURE_LIMIT failed logins, for AXES_COOLOFF_HOURS.
+# Brute-force protection, for AXES_COOLOFF_HOURS: an e-mail from one address after
+# AXES_FAILURE_LIMIT failed logins (never the e-mail everywhere: a stranger could lock its
+# owner out), and an address after AXES_ADDRESS_FAILURE_LIMIT on any e-mails (spraying).
+# Axes has one limit for all parameters; accounts.axes.LockoutHandler gives each its own.
+AXES_HANDLER = "accounts.axes.LockoutHandler"
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env.integer("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = env.integer("AXES_COOLOFF_HOURS", 1, minimum=1)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.axes.username_from_request"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

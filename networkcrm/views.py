@@ -73,7 +73,8 @@ def coming_soon(request: HttpRequest, section: str) -> HttpResponse:
 @never_cache
 def status(request: HttpRequest) -> HttpResponse:
     """For operators: is the pipe from beat through the broker to a worker alive?"""
-    if not request.user.is_staff:
+    # Operators are superusers: staff alone is a coach's role (their door to the admin).
+    if not request.user.is_superuser:
         raise PermissionDenied("The status page is for operators.")
     interval = timedelta(seconds=settings.HEARTBEAT_INTERVAL)
     beat = Heartbeat.objects.filter(name="heartbeat").first()

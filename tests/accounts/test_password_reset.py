@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import User
+
 pytestmark = pytest.mark.django_db
 
 
@@ -54,3 +56,11 @@ def test_it_says_the_same_for_an_unknown_address_and_sends_nothing(client, alice
     response = request_reset(client, "stranger@example.com")
     assert response.url == reverse("accounts:password_reset_sent")
     assert mail.outbox == []
+
+
+def test_it_writes_the_name_in_the_text_part_as_typed(client, alice):
+    User.objects.filter(pk=alice.pk).update(name='Ann "Ace" O\'Brien & Co')
+    request_reset(client)
+    [message] = mail.outbox
+    assert 'Hello Ann "Ace" O\'Brien & Co,' in message.body
+    assert "Hello Ann &quot;Ace&quot; O&#x27;Brien &amp; Co," in message.alternatives[0][0]

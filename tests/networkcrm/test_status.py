@@ -2,20 +2,41 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.services import user_sign_up
+from coaching.services import make_coach
 from followups.services import heartbeat_record
+from tests.conftest import PASSWORD
+from tests.networkcrm.test_login_required import ALL
 
 pytestmark = pytest.mark.django_db
 
+# Pages outside the admin for operators (superusers) only. Staff alone is a coach's role:
+# it opens the admin's door and nothing else.
+OPERATOR_PAGES = {"status"}
+
 
 @pytest.fixture
-def operator_client(client, carol):
-    carol.is_staff = True
-    carol.save()
-    client.force_login(carol)
+def operator(db):
+    user = user_sign_up(email="admin@example.com", password=PASSWORD, name="Operator")
+    User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    client.force_login(operator)
     return client
+
+
+def browser(user):
+    browser = Client()
+    browser.force_login(user)
+    return browser
 
 
 def test_it_says_when_no_heartbeat_has_run(operator_client):
@@ -39,6 +60,38 @@ def test_it_shows_an_old_heartbeat_as_stale(operator_client):
 
 def test_it_is_not_for_ordinary_users(alice_client):
     assert alice_client.get(reverse("status")).status_code == 403
+
+
+def test_it_is_not_for_someone_who_signed_up_as_a_coach(client):
+    client.post(
+        reverse("accounts:signup"),
+        {
+            "email": "dave@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "timezone": "UTC",
+            "coach": "on",
+        },
+    )
+    assert User.objects.get(email="dave@example.com").is_staff
+    assert client.get(reverse("status")).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "url"), ALL)
+def test_it_answers_staff_on_every_page_as_an_ordinary_user(alice, bob, carol, operator, name, url):
+    """Outside the admin, staff status opens nothing; only operators see more, and only on
+    the pages listed in OPERATOR_PAGES."""
+    make_coach(carol)
+    staff_only = bob
+    User.objects.filter(pk=bob.pk).update(is_staff=True)
+    ordinary = browser(alice).get(url).status_code
+    assert browser(carol).get(url).status_code == ordinary, f"{name}: a coach gets more"
+    assert browser(staff_only).get(url).status_code == ordinary, f"{name}: staff get more"
+    by_operator = browser(operator).get(url).status_code
+    if name in OPERATOR_PAGES:
+        assert (ordinary, by_operator) == (403, 200), name
+    else:
+        assert by_operator == ordinary, f"{name} is for operators: add it to OPERATOR_PAGES"
 
 
 def test_the_health_check_is_public_and_touches_the_database(client):
