@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import LoginForm, PasswordResetForm, SettingsForm, SignUpForm
@@ -16,6 +15,7 @@ from accounts.services import profile_update, user_sign_up
 from coaching.services import make_coach
 from imports.forms import AccountDeleteForm
 from imports.services import account_delete
+from networkcrm.redirects import next_url, safe_next
 
 
 @login_not_required
@@ -35,20 +35,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             make_coach(user)
         login(request, user, backend="accounts.backends.ModelBackendWithProfile")
         messages.success(request, "Welcome to NetworkCRM. Your account is ready.")
-        return redirect(_safe_next(request) or "today")
-    return render(
-        request, "accounts/signup.html", {"form": form, "next": _safe_next(request) or ""}
-    )
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    """Where to go after signing up (an invitation link, say): only a path on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+        return redirect(next_url(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
 
 
 class LoginView(auth_views.LoginView):
