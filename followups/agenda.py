@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -66,6 +66,8 @@ class Agenda:
     due_soon: int  # check-ins due in the next 7 days, not listed
     more_checkins: int = 0  # due, but left off by `limit`
     more_followups: int = 0
+    circles: dict[str, int] = field(default_factory=dict)  # active contacts by circle
+    logged: int = 0  # active contacts with an interaction logged
 
     @property
     def is_empty(self) -> bool:
@@ -180,12 +182,15 @@ def agendas_for(
         birthdays[c.owner_id].append((c, birthdays_on[(c.birthday_month, c.birthday_day)]))
     for found in birthdays.values():
         found.sort(key=lambda pair: (pair[1], pair[0].name.lower(), pair[0].pk))
-    # 2. How many are due, and how many more come due this week.
-    counts = {
-        row["owner_id"]: row
-        for row in theirs.order_by()
-        .values("owner_id")
+    # 2. How many are due, how many more come due this week, and the network by circle (the
+    # Today page's line), in one GROUP BY.
+    counts: dict[int, dict[str, Any]] = {}
+    for row in (
+        theirs.order_by()
+        .values("owner_id", "circle")
         .annotate(
+            n=Count("pk"),
+            logged=Count("last_interaction_on"),
             due=Count("pk", filter=Q(next_checkin_on__lte=today)),
             soon=Count(
                 "pk",
@@ -195,7 +200,11 @@ def agendas_for(
                 ),
             ),
         )
-    }
+    ):
+        mine = counts.setdefault(row["owner_id"], {"due": 0, "soon": 0, "logged": 0, "circles": {}})
+        for key in ("due", "soon", "logged"):
+            mine[key] += row[key]
+        mine["circles"][row["circle"]] = row["n"]
     # 3. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
     followups: dict[int, list[FollowUp]] = defaultdict(list)
     for made in (
@@ -211,6 +220,8 @@ def agendas_for(
             followups=[],
             birthdays=birthdays.get(pk, []),
             due_soon=counts[pk]["soon"] if pk in counts else 0,
+            circles=counts[pk]["circles"] if pk in counts else {},
+            logged=counts[pk]["logged"] if pk in counts else 0,
         )
         for pk in user_ids
     }
@@ -320,6 +331,8 @@ def agendas_for(
             due_soon=agendas[pk].due_soon,
             more_checkins=(counts[pk]["due"] if pk in counts else 0) - len(shown),
             more_followups=len(followup_rows) - len(followup_rows[:limit]),
+            circles=agendas[pk].circles,
+            logged=agendas[pk].logged,
         )
     return agendas
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from django_celery_beat.models import PeriodicTask
 from accounts.models import local_today
 from coaching.today import coach_messages
 from contacts.models import Circle
-from contacts.scoping import contacts_for
 from followups.agenda import agenda_for
 from followups.forms import FollowUpForm
 from followups.models import Heartbeat
@@ -36,24 +34,14 @@ TODAY_LIMIT = 20
 def today(request: HttpRequest) -> HttpResponse:
     day = local_today(request.user)
     agenda = agenda_for(request.user, today=day, limit=TODAY_LIMIT)
-    # Contacts and, of them, those with something logged, by circle: one GROUP BY.
-    counts = {
-        circle: (n, logged)
-        for circle, n, logged in contacts_for(request.user)
-        .active()
-        .order_by()
-        .values_list("circle")
-        .annotate(n=Count("pk"), logged=Count("last_interaction_on"))
-        .values_list("circle", "n", "logged")
-    }
-    circles = [(label, counts.get(value, (0, 0))[0]) for value, label in Circle.choices]
+    circles = [(label, agenda.circles.get(value, 0)) for value, label in Circle.choices]
     plan = GoalPlan.objects.active().filter(owner=request.user).only("reviewed_at").first()
     context = {
         "agenda": agenda,
         "plan_review_due": plan is not None and plan.review_due(timezone.now()),
         "circles": circles,
-        "total": sum(n for n, _logged in counts.values()),
-        "logged": sum(logged for _n, logged in counts.values()),
+        "total": sum(agenda.circles.values()),
+        "logged": agenda.logged,
         **snooze_days(day),
         "followup_form": FollowUpForm(owner=request.user, today=day),
         **coach_messages(request.user),
