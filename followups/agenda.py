@@ -255,8 +255,7 @@ def agendas_for(
                 ranked_ids[owner_id].add(contact_id)
     # 5. The due check-ins: the ranked ones whole, the rest ordered and cut by the database.
     with_last = due.defer("search_text").annotate(
-        last_interaction_pk=Subquery(latest.values("pk")[:1]),
-        last_objective_pk=Subquery(latest.values("objective_id")[:1]),
+        last_interaction_pk=Subquery(latest.values("pk")[:1])
     )
     every_ranked = set().union(*ranked_ids.values())
     candidates: dict[int, list[Contact]] = defaultdict(list)
@@ -278,6 +277,14 @@ def agendas_for(
         plain = with_last.filter(pk__in=first.values("pk"))
     for contact in plain.order_by():
         candidates[contact.owner_id].append(contact)
+    # The candidates' last interactions (with their notes, for the list) and what they served.
+    last = Interaction.objects.in_bulk(
+        [c.last_interaction_pk for found in candidates.values() for c in found]
+    )
+    for found in candidates.values():
+        for contact in found:
+            served_by = last.get(contact.last_interaction_pk)
+            contact.last_objective_pk = served_by.objective_id if served_by else None
 
     served_objectives = {
         c.last_objective_pk for found in candidates.values() for c in found if c.last_objective_pk
@@ -306,10 +313,6 @@ def agendas_for(
         )
         for pk in busy
     }
-    # 6. The last interactions of the check-ins listed, with their notes.
-    last = Interaction.objects.in_bulk(
-        [row[1].last_interaction_pk for shown, _ in listed.values() for row in shown]
-    )
     for pk, (shown, followup_rows) in listed.items():
         agendas[pk] = Agenda(
             today=today,
