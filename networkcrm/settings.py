@@ -95,7 +95,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "networkcrm.context_processors.chrome",
             ],
         },
     },
