@@ -60,7 +60,8 @@ class UploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One choice per column of the file: which contact field it holds, if any."""
+    """One choice per column of the file: which contact field it holds, if any. The page
+    draws the choices itself (the same on every row), not through the widget."""
 
     def __init__(self, *args: Any, columns: list[str], initial_mapping: dict[str, str], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -72,7 +73,6 @@ class MappingForm(forms.Form):
                 required=False,
                 initial=initial_mapping.get(str(index), ""),
             )
-            field.widget.attrs["class"] = "form-select form-select-sm"
             self.fields[f"column_{index}"] = field
 
     def mapping(self) -> dict[str, str]:

@@ -10,6 +10,7 @@ not at all.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 import time
@@ -41,7 +42,7 @@ from imports.importers import (
     vcard_rows,
 )
 from imports.models import Format, ImportJob, ImportRow, JobStatus, RowStatus
-from imports.sniff import Sniffed, records, text_of
+from imports.sniff import Sniffed, csv_problem, records, text_of
 
 log = logging.getLogger(__name__)
 
@@ -203,20 +204,37 @@ def import_run(
     try:
         with job.file.open("rb") as stream:
             return _run(job, stream, today, batch_size, max_seconds, stop_after)
-    except (FileNotFoundError, UnicodeDecodeError, LookupError) as error:
-        reason = (
-            "The uploaded file is missing; delete this import and upload the file again."
-            if isinstance(error, FileNotFoundError)
-            else "The file cannot be read as it was when it was uploaded."
-        )
+    except (FileNotFoundError, csv.Error, ValueError, LookupError) as error:
+        # Rows are checked one by one as they are read, so these mean the file itself no
+        # longer reads as it did at upload: the job stops with words, the rows so far kept.
+        if not isinstance(error, FileNotFoundError):
+            log.exception("Import %s: the file could not be read to the end", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, error=reason, lease_until=None, finished_at=timezone.now()
+            status=JobStatus.FAILED,
+            error=_unreadable(error),
+            lease_until=None,
+            finished_at=timezone.now(),
         )
         return Outcome.DONE
     except DatabaseError:
         if not ImportJob.objects.filter(pk=job_id).exists():
             return Outcome.GONE  # deleted by its owner while it ran
         raise
+
+
+def _unreadable(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "The uploaded file is missing; delete this import and upload the file again."
+    if isinstance(error, csv.Error):
+        return (
+            f"The file stopped reading as CSV: {csv_problem(error)}. The rows before it are kept."
+        )
+    if isinstance(error, UnicodeError | LookupError):
+        return (
+            "The file cannot be read as it was when it was uploaded. The rows before the problem "
+            "are kept; upload the file again to import the rest."
+        )
+    return "Part of the file could not be read, so the import stopped; the rows before it are kept."
 
 
 def rows_of(job: ImportJob, text: IO[str]) -> Iterator[Row]:

@@ -22,6 +22,16 @@ from imports.models import Format
 HEAD_BYTES = 64 * 1024
 CHUNK = 256 * 1024
 HEADER_SEARCH_RECORDS = 20  # LinkedIn's "Notes:" preamble comes before its header
+HEADER_SEARCH_LINES = 200  # blank ones included: a file of blank lines is not read to its end
+
+# A header beyond these is refused: every column is a row of the mapping page and a field of
+# its form, so these keep that page (and the job's stored header) small whatever the file.
+# Outlook's export, the widest we know, has 92 columns.
+MAX_COLUMNS = 200
+MAX_COLUMN_NAME = 200  # characters of one header cell
+# The longest header line within both limits (every name quoted, its quotes doubled). It is
+# below the csv module's field limit, so no line read as a header can exceed that limit.
+MAX_HEADER_LINE = MAX_COLUMNS * (2 * MAX_COLUMN_NAME + 3)
 
 LINKEDIN_COLUMNS = (
     "First Name",
@@ -43,6 +53,51 @@ OUTLOOK_NAMES = ("First Name", "Last Name")
 
 class FileProblem(Exception):
     """The file cannot be imported at all; the message says why, in words."""
+
+
+def csv_problem(error: csv.Error) -> str:
+    """What the csv module's complaint means, as the end of a sentence for the user."""
+    message = str(error)
+    if "field larger than field limit" in message:
+        return (
+            f"a value is longer than {csv.field_size_limit():,} characters, which usually "
+            "means a quote has no closing quote"
+        )
+    return f"it is not valid CSV ({message[:100]})"
+
+
+def columns_problem(columns: list[str]) -> str:
+    """Why a header cannot be imported, or "": too many columns or a name too long."""
+    if len(columns) > MAX_COLUMNS:
+        return _too_many_columns(f"{len(columns):,}")
+    for number, name in enumerate(columns, start=1):
+        if len(name) > MAX_COLUMN_NAME:
+            return (
+                f"Column {number} of the header is {len(name):,} characters long; a column's "
+                f"name can be at most {MAX_COLUMN_NAME} characters. A quote may be missing its "
+                "closing quote. Fix the header and import the file again."
+            )
+    return ""
+
+
+def _too_many_columns(count: str) -> str:
+    return (
+        f"The file's header has {count} columns; the limit is {MAX_COLUMNS}. Remove the "
+        "columns you do not need (or check that the header is the first line) and import "
+        "the file again."
+    )
+
+
+def _long_line_problem(line: str) -> str:
+    """Why a line too long to be a header is there, as far as it can be told."""
+    if max(line.count(d) for d in ",;\t") >= MAX_COLUMNS:
+        return _too_many_columns(f"more than {MAX_COLUMNS}")
+    return (
+        f"A line at the top of the file is longer than {MAX_HEADER_LINE:,} characters, too "
+        f"long for a header (at most {MAX_COLUMNS} columns, each named in at most "
+        f"{MAX_COLUMN_NAME} characters): a quote may be missing its closing quote, or the file "
+        "may not be a CSV export."
+    )
 
 
 @dataclass
@@ -167,7 +222,7 @@ def records(text: IO[str], delimiter: str) -> Iterator[Record]:
             return
         except csv.Error as error:
             # The reader starts afresh at the next line; the bad record is reported.
-            yield Record(previous + 1, [], reader.line_num, error=str(error))
+            yield Record(previous + 1, [], reader.line_num, error=csv_problem(error))
         else:
             yield Record(previous + 1, fields, reader.line_num)
         if reader.line_num == previous:  # pragma: no cover - no progress: stop, never spin
@@ -176,7 +231,8 @@ def records(text: IO[str], delimiter: str) -> Iterator[Record]:
 
 
 def _clean(name: str) -> str:
-    return name.strip().strip("\ufeff").strip()
+    # PostgreSQL refuses NUL in text and JSON, and nobody names a column with one.
+    return name.replace("\x00", "").strip().strip("\ufeff").strip()
 
 
 def _has(columns: list[str], names: tuple[str, ...]) -> list[str]:
@@ -233,35 +289,69 @@ def sniff(stream: IO[bytes], *, size: int, max_bytes: int, chosen: str = "") -> 
         if not _is_vcard(head):
             raise FileProblem("This is not a vCard file: it does not start with BEGIN:VCARD.")
         return Sniffed(format=Format.VCARD, encoding=encoding, notices=notices)
-    return _sniff_csv(stream, encoding, notices, chosen)
+    try:
+        return _sniff_csv(stream, encoding, notices, chosen)
+    except csv.Error as error:  # the limits above should leave none; a user still gets words
+        raise FileProblem(f"The file cannot be read as CSV: {csv_problem(error)}.") from error
+
+
+def _first_lines(text: IO[str]) -> list[str]:
+    """The first non-blank lines, where the header is looked for. Each is read at most one
+    character past MAX_HEADER_LINE: a line cut there (the last one) is too long to be a header,
+    and a file of one enormous line costs no more than a short one."""
+    lines: list[str] = []
+    for _number in range(HEADER_SEARCH_LINES):
+        if len(lines) >= HEADER_SEARCH_RECORDS:
+            break
+        line = text.readline(MAX_HEADER_LINE + 1)
+        if not line:
+            break
+        if _too_long(line):
+            lines.append(line)
+            break
+        if line.strip():
+            lines.append(line)
+    return lines
+
+
+def _too_long(line: str) -> bool:
+    return len(line.rstrip("\r\n")) > MAX_HEADER_LINE
 
 
 def _sniff_csv(stream: IO[bytes], encoding: str, notices: list[str], chosen: str) -> Sniffed:
     text = text_of(stream, encoding)
     try:
-        first_lines = []
-        for line in text:
-            if line.strip():
-                first_lines.append(line)
-            if len(first_lines) >= HEADER_SEARCH_RECORDS:
-                break
+        first_lines = _first_lines(text)
         if not first_lines:
-            raise FileProblem("The file is empty.")
+            raise FileProblem(
+                f"The file's first {HEADER_SEARCH_LINES} lines are blank; the header naming its "
+                "columns should be the first line. Remove the blank lines and import it again."
+            )
         # The header is the first line that names LinkedIn's columns, else the first line.
         header_text = next(
-            (ln for ln in first_lines if _has(_split(ln), ("First Name", "Last Name"))),
+            (
+                ln
+                for ln in first_lines
+                if not _too_long(ln) and _has(_split(ln), ("First Name", "Last Name"))
+            ),
             first_lines[0],
         )
+        if _too_long(header_text):
+            raise FileProblem(_long_line_problem(header_text))
         delimiter = _delimiter(header_text)
         wanted = _split(header_text, delimiter)
         text.seek(0)
         header_line, columns = 0, []
         for index, record in enumerate(records(text, delimiter)):
-            names = [_clean(f) for f in record.fields]
-            if not header_line and any(names):
-                header_line, columns = record.line, names  # the first record, unless…
-            if names == wanted:
-                header_line, columns = record.line, names
+            if record.error and not header_line:
+                raise FileProblem(f"The header row cannot be read: {record.error}.")
+            # Names are cleaned only for a record that may be the header: a wide data row
+            # costs its parsing and no more.
+            fields = record.fields
+            if not header_line and any(_clean(f) for f in fields):
+                header_line, columns = record.line, [_clean(f) for f in fields]  # unless…
+            if len(fields) == len(wanted) and [_clean(f) for f in fields] == wanted:
+                header_line, columns = record.line, wanted
                 break
             if index > HEADER_SEARCH_RECORDS:
                 break
@@ -269,7 +359,11 @@ def _sniff_csv(stream: IO[bytes], encoding: str, notices: list[str], chosen: str
         text.detach()
     if not columns:
         raise FileProblem("The file has no header row naming its columns.")
+    if problem := columns_problem(columns):
+        raise FileProblem(problem)
     if len(columns) < 2:
+        if long_line := next((ln for ln in first_lines if _too_long(ln)), ""):
+            raise FileProblem(_long_line_problem(long_line))  # a header after a preamble
         raise FileProblem(
             "The file has a single column: a CSV file separates its columns with commas or "
             "semicolons. Check that it is a CSV export."

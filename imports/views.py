@@ -19,10 +19,12 @@ from imports.forms import MappingForm, UploadForm
 from imports.importers import MAPPING_CHOICES
 from imports.models import ExportStatus, ImportJob, JobStatus, RowStatus
 from imports.scoping import exports_for, get_export_for, get_job_for, jobs_for
-from imports.sniff import records, text_of
+from imports.sniff import columns_problem, records, text_of
 
 REPORT_ROWS = 100  # of each list on the page; the CSV report has them all
 PREVIEW_ROWS = 3
+PREVIEW_CHARS = 60  # of each value shown; the page's size depends on the header alone
+PREVIEW_RECORDS = 100  # read at most, looking for the preview rows under the header
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,18 +52,28 @@ def import_home(request: HttpRequest) -> HttpResponse:
 
 
 def _preview(job: ImportJob) -> list[list[str]]:
-    """The first rows under the header, for the mapping page."""
+    """The first rows under the header, for the mapping page: one value per column, each cut
+    to what the page shows."""
+    width = len(job.columns)
     rows: list[list[str]] = []
     with job.file.open("rb") as stream:
         text = text_of(stream, job.encoding)
-        for record in records(text, job.delimiter or ","):
-            if record.line <= job.header_line or not any(f.strip() for f in record.fields):
+        for index, record in enumerate(records(text, job.delimiter or ",")):
+            if index >= PREVIEW_RECORDS:
+                break
+            values = record.fields[:width]  # what the page shows, however wide the row
+            if record.line <= job.header_line or not any(v.strip() for v in values):
                 continue
-            rows.append(record.fields)
+            values = [_shown(value) for value in values]
+            rows.append(values + [""] * (width - len(values)))
             if len(rows) >= PREVIEW_ROWS:
                 break
         text.detach()
     return rows
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= PREVIEW_CHARS else value[: PREVIEW_CHARS - 1] + "…"
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,15 +81,17 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
     if job.status != JobStatus.MAPPING:
         return redirect("imports:job", pk=job.pk)
+    if problem := columns_problem(job.columns):  # a job kept before the limits were set
+        return render(request, "imports/import_mapping.html", {"job": job, "problem": problem})
     form = MappingForm(request.POST or None, columns=job.columns, initial_mapping=job.mapping)
     if request.method == "POST" and form.is_valid():
         services.import_map(job=job, mapping=form.mapping())
         return redirect("imports:job", pk=job.pk)
     preview = _preview(job)
-    columns = [
-        (form[f"column_{i}"], [row[i] if i < len(row) else "" for row in preview])
-        for i in range(len(job.columns))
-    ]
+    columns = []
+    for index in range(len(job.columns)):
+        field = form[f"column_{index}"]
+        columns.append((field, [row[index] for row in preview], field.value() or ""))
     return render(
         request,
         "imports/import_mapping.html",
