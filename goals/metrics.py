@@ -33,7 +33,6 @@ from django.conf import settings
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     Count,
     DateField,
@@ -54,7 +53,6 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
-from django.utils.hashable import make_hashable
 
 from accounts.models import User
 from contacts.models import (
@@ -110,18 +108,16 @@ class LocalDate(Func):
         )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
-        # SQLite knows no time zones, so a Python function converts. Registering it on the
-        # connection about to run the query also covers connections opened before this module
-        # was imported, which a connection_created receiver would miss.
+        # SQLite only (the laptop default; PostgreSQL runs the site). SQLite knows no time
+        # zones, so a Python function converts, registered on the connection that compiles the
+        # query (and runs it): that also covers connections opened before this module was
+        # imported, which a connection_created receiver would miss.
         _sqlite_functions(connection)
         return super().as_sql(compiler, connection, function=SQLITE_LOCAL_DATE, **extra_context)
 
 
 def _sqlite_functions(connection: Any) -> None:
-    """Registers `LocalDate`'s function on the SQLite connection about to run a query (also
-    before SQL compiled earlier, on another connection, runs on this one)."""
-    if connection.vendor != "sqlite":
-        return
+    """SQLite only: registers `LocalDate`'s function on the connection."""
     connection.ensure_connection()
     connection.connection.create_function(
         SQLITE_LOCAL_DATE, 2, _sqlite_local_date, deterministic=True
@@ -525,20 +521,24 @@ class _Groups:
     def __init__(self) -> None:
         self.columns: dict[Hashable, tuple[str, Q]] = {}
 
-    def test(self, audience: Q, through: Q) -> Q:
-        """Whether the row (a group interaction) has a contact in the audience."""
+    def test(self, through: Q) -> Q:
+        """Whether the row (a group interaction) has a contact in the audience `through` (a
+        filter on the links): equal filters (Q's own equality) share a column."""
+        key: Hashable = through
         try:
-            key: Hashable = _key(through)
+            hash(through)
         except TypeError:
-            key = object()  # an expression: a column of its own
+            key = object()  # a filter Q cannot hash: a column of its own
         if key not in self.columns:
             self.columns[key] = (f"a{len(self.columns)}", through)
         column = self.columns[key][0]
-        sql = f'"contacts_interaction"."id" IN (SELECT interaction_id FROM {GROUPS} WHERE {column} = 1)'  # noqa: S608,E501 (names of our own)
-        return Q(RawSQL(sql, [], output_field=BooleanField()))  # noqa: S611 (no user text)
+        # The ORM cannot name a WITH table: the one piece of the statement written by hand.
+        link = Interaction.contacts.through._meta.get_field("interaction").column
+        flagged = f"SELECT {link} FROM {GROUPS} WHERE {column} = 1"  # noqa: S608 (no user text)
+        return Q(pk__in=RawSQL(flagged, []))  # noqa: S611 (no user text)
 
-    def sql(self, owner: Q, start: dt.date, end: dt.date) -> tuple[str, tuple[Any, ...]]:
-        """The WITH clause, and its parameters."""
+    def rows(self, owner: Q, start: dt.date, end: dt.date) -> QuerySet[Any]:
+        """The table of flags, one row per group interaction in ``[start, end)``."""
         links = Interaction.contacts.through.objects.filter(
             Q(interaction__sole_contact__isnull=True),
             Q(interaction__occurred_on__gte=start, interaction__occurred_on__lt=end),
@@ -548,9 +548,7 @@ class _Groups:
             column: Max(Case(When(through, then=Value(1)), default=Value(0)))
             for column, through in self.columns.values()
         }
-        rows = links.order_by().values("interaction_id").annotate(**flags)
-        sql, params = rows.query.sql_with_params()
-        return f"WITH {GROUPS} AS ({sql}) ", tuple(params)
+        return links.order_by().values("interaction_id").annotate(**flags)
 
 
 def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | None = None) -> Q:
@@ -574,7 +572,7 @@ def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | Non
         links = FollowUp.contacts.through.objects.filter(followup=OuterRef("pk"))
         return Q(Exists(links.filter(through)))
     if groups is not None:
-        grouped = Q(sole_contact__isnull=True) & groups.test(audience, through)
+        grouped = Q(sole_contact__isnull=True) & groups.test(through)
     else:
         links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
         grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
@@ -660,40 +658,26 @@ def _read(specs: Mapping[str, Spec], row: Mapping[str, Any]) -> dict[str, Number
     }
 
 
-# One user's queries as compiled SQL, by everything they are built from (`_compiled_key`).
-# Building and compiling a plan's queries costs Django more than running them; the SQL of a
-# plan page is the same all day, its numbers are always read afresh. Each process keeps its
-# own, emptied when full.
-_COMPILED: dict[Hashable, tuple[str, tuple[Any, ...], list[str]]] = {}
-COMPILED_KEEP = 500
-
-
-def _key(value: Any) -> Hashable:
-    """A hashable stand-in for part of a spec; TypeError for what has none (an expression)."""
-    if isinstance(value, Q):
-        return ("Q", value.connector, value.negated, tuple(_key(c) for c in value.children))
-    if isinstance(value, QuerySet):
-        if (named := getattr(value, "metric_key", None)) is not None:  # set where it was built
-            return ("QuerySet", named)
-        sql, params = value.query.sql_with_params()
-        return ("QuerySet", sql, make_hashable(params))
-    if isinstance(value, tuple | list):
-        return tuple(_key(item) for item in value)
-    if hasattr(value, "resolve_expression"):
-        raise TypeError(f"{value!r} has no key.")
-    return make_hashable(value)
-
-
-def _compiled_key(
-    owner_id: int, start: dt.date, end: dt.date, specs: Mapping[str, Spec], today: dt.date
-) -> Hashable | None:
-    try:
-        parts = tuple(
-            (name, *spec[:2], _key(spec.audience), spec.window) for name, spec in specs.items()
-        )
-    except TypeError:
-        return None
-    return (connection.vendor, owner_id, start, end, today, parts)
+def _one_user_parts(
+    owner_id: int,
+    start: dt.date,
+    end: dt.date,
+    specs: Mapping[str, Spec],
+    *,
+    now: dt.datetime | None,
+    today: dt.date | None,
+) -> tuple[QuerySet[Any] | None, list[QuerySet[Any]]]:
+    """What one user's statement is made of: the table of group flags its audiences read (None
+    when none does), and each source's aggregates, grouped by the one owner."""
+    span = _span(specs, start, end)
+    owner = Q(owner=owner_id)
+    groups = _Groups()
+    queries = _queries(specs, start, end, now, owner, one_owner=True, today=today, groups=groups)
+    parts = [
+        _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
+        for source, aggregates in queries.items()
+    ]
+    return (groups.rows(owner, *span) if groups.columns else None), parts
 
 
 def for_user(
@@ -709,42 +693,23 @@ def for_user(
     source).
 
     `now` is the moment snapshots are read at (default: now); its date in the user's time zone
-    is their today. A caller that knows that date passes it as `today` instead, and the
-    queries' SQL is then kept for the next call with the same specs (`_COMPILED`).
+    is their today. A caller that knows that date passes it as `today` instead.
     """
     owner_id = user.pk if isinstance(user, User) else user
-    key = _compiled_key(owner_id, start, end, specs, today) if today is not None else None
-    compiled = _COMPILED.get(key) if key is not None else None
-    if compiled is None:
-        span = _span(specs, start, end)
-        owner = Q(owner=owner_id)
-        groups = _Groups()
-        queries = _queries(
-            specs, start, end, now, owner, one_owner=True, today=today, groups=groups
-        )
-        # Each source's query grouped by the one owner, so a plain query whose SQL can be kept;
-        # all of them in one statement, one row (NULLs where an owner has no rows in a source),
-        # after the table of group flags its audiences read.
-        selects, joins, params, columns = ["1"], [], [], ["one"]
-        prefix = ""
-        if groups.columns:
-            prefix, group_params = groups.sql(owner, *span)
-            params += group_params
-        for index, (source, aggregates) in enumerate(queries.items()):
-            rows = _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
-            part, part_params = rows.query.sql_with_params()
-            selects.append(f"s{index}.*")
-            joins.append(f"LEFT JOIN ({part}) AS s{index} ON 1 = 1")
-            params += part_params
-            columns += ["owner_id", *aggregates]
-        sql = f"{prefix}SELECT {', '.join(selects)} FROM (SELECT 1) AS one {' '.join(joins)}"  # noqa: S608 (compiled SQL, parameters apart)
-        compiled = (sql, tuple(params), columns)
-        if key is not None:
-            if len(_COMPILED) >= COMPILED_KEEP:
-                _COMPILED.clear()
-            _COMPILED[key] = compiled
-    sql, params, columns = compiled
-    _sqlite_functions(connection)
+    flags, parts = _one_user_parts(owner_id, start, end, specs, now=now, today=today)
+    # The ORM builds each part but cannot join them into one statement after a WITH: one round
+    # trip, one row (NULLs where the owner has no rows in a source).
+    prefix, params, selects, joins, columns = "", [], ["1"], [], ["one"]
+    if flags is not None:
+        flags_sql, flags_params = flags.query.sql_with_params()
+        prefix, params = f"WITH {GROUPS} AS ({flags_sql}) ", [*flags_params]
+    for index, part in enumerate(parts):
+        part_sql, part_params = part.query.sql_with_params()
+        selects.append(f"s{index}.*")
+        joins.append(f"LEFT JOIN ({part_sql}) AS s{index} ON 1 = 1")
+        params += part_params
+        columns += ["owner_id", *part.query.annotation_select]
+    sql = f"{prefix}SELECT {', '.join(selects)} FROM (SELECT 1) AS one {' '.join(joins)}"  # noqa: S608 (compiled SQL, parameters apart)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = dict(zip(columns, cursor.fetchone(), strict=True))

@@ -8,13 +8,11 @@ catalog in `goals.metrics`.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from contacts.models import Channel, Circle, Contact, Tag
 
@@ -58,13 +56,12 @@ class Audience(models.Model):
     def has_audience(self) -> bool:
         return bool(self.audience_circles or self.audience_industry or self._audience_tag_ids())
 
+    def _audience_tags(self) -> list[Tag]:
+        """The audience's tags; from `prefetch_related("audience_tags")` when there is one."""
+        return list(self.audience_tags.all()) if self.pk else []
+
     def _audience_tag_ids(self) -> list[int]:
-        if not self.pk:
-            return []
-        cache = getattr(self, "_prefetched_objects_cache", {})
-        if "audience_tags" in cache:
-            return [tag.pk for tag in cache["audience_tags"]]
-        return list(self.audience_tags.values_list("pk", flat=True))
+        return [tag.pk for tag in self._audience_tags()]
 
     def audience_q(self) -> Q:
         """The contacts in this audience, as a filter on Contact."""
@@ -74,15 +71,16 @@ class Audience(models.Model):
         if self.audience_industry:
             q &= Q(industry__iexact=self.audience_industry)
         if tag_ids := self._audience_tag_ids():
-            q &= Q(pk__in=_tagged(tuple(sorted(tag_ids))))
+            # An uncorrelated IN, which the database reads once and hashes, where an EXISTS
+            # would probe the links once for every contact.
+            tagged = Contact.tags.through.objects.filter(tag__in=sorted(tag_ids))
+            q &= Q(pk__in=tagged.values("contact_id"))
         return q
 
     def audience_label(self) -> str:
         parts = []
-        if tags := getattr(self, "_prefetched_objects_cache", {}).get("audience_tags"):
+        if tags := self._audience_tags():
             parts.append("tagged " + " or ".join(tag.name for tag in tags))
-        elif self.pk and (names := [t.name for t in self.audience_tags.all()]):
-            parts.append("tagged " + " or ".join(names))
         if self.audience_circles:
             labels = dict(Circle.choices)
             parts.append(
@@ -93,18 +91,6 @@ class Audience(models.Model):
         if self.audience_industry:
             parts.append(f"in {self.audience_industry}")
         return "contacts " + ", ".join(parts) if parts else "everyone"
-
-
-@lru_cache(maxsize=512)
-def _tagged(tag_ids: tuple[int, ...]) -> QuerySet[Any]:
-    """The contacts with any of these tags, as a subquery: an uncorrelated IN, which the
-    database reads once and hashes, where an EXISTS would probe the links once for every
-    contact. Built once per process for each set of tags (a queryset is cloned, never changed,
-    when a filter uses it), and it carries the key goals.metrics keeps SQL by, so that needs
-    no compiling to read."""
-    tagged = Contact.tags.through.objects.filter(tag__in=tag_ids).values("contact_id")
-    tagged.metric_key = ("contacts tagged", tag_ids)  # type: ignore[attr-defined]
-    return tagged
 
 
 class GoalPlanQuerySet(models.QuerySet["GoalPlan"]):
