@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,16 +14,14 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
-from contacts.models import Contact, Tag
+from contacts.models import Contact
 from contacts.scoping import contacts_matching
 from goals import services
-from goals.cards import objective_cards, priority_items, tactic_items
 from goals.forms import (
     ObjectiveForm,
     PlanForm,
@@ -50,8 +46,6 @@ from goals.scoping import (
     plans_for,
 )
 from goals.starters import STARTERS, ObjectiveDraft, PriorityDraft, Starter, TacticDraft
-from networkcrm.kept import first, kept
-from networkcrm.paths import path, path_for
 
 SETUP_SESSION_KEY = "goals_setup"
 SETUP_STEPS = {
@@ -69,8 +63,6 @@ STATUS_CLASSES = {
     "no_data": "bg-secondary",
 }
 TARGET_NAMES = ("first_name", "last_name", "display_name")
-TARGET_FIELDS = ["id", *TARGET_NAMES]
-TAG_FIELDS = ["id", "owner_id", "name"]
 
 
 # --- The plan page ----------------------------------------------------------------------
@@ -106,193 +98,49 @@ class TacticRow:
         return 5 * round(self.time.percent / 5) if self.time else 0
 
 
-# The tags of a plan's audience and of its objectives' audiences, the objectives' target
-# contacts and the contacts its priorities name: one statement, where prefetching and joining
-# them took four (as the contact page's details, contacts.listing.DETAILS_SQL). Within a kind,
-# as the models order them: tags by name, people by first and last name.
-PARTS_SQL = """
-SELECT 'plan_tag', pt.goalplan_id, t.id, t.name, '', ''
-  FROM {plan_tags} pt JOIN contacts_tag t ON t.id = pt.tag_id
- WHERE pt.goalplan_id = %s
-UNION ALL
-SELECT 'tag', ot.objective_id, t.id, t.name, '', ''
-  FROM {objective_tags} ot JOIN contacts_tag t ON t.id = ot.tag_id
-  JOIN goals_objective o ON o.id = ot.objective_id
- WHERE o.plan_id = %s
-UNION ALL
-SELECT 'target', ob.objective_id, c.id, c.display_name, c.first_name, c.last_name
-  FROM {targets} ob JOIN contacts_contact c ON c.id = ob.contact_id
-  JOIN goals_objective o ON o.id = ob.objective_id
- WHERE o.plan_id = %s
-UNION ALL
-SELECT 'priority', p.id, c.id, c.display_name, c.first_name, c.last_name
-  FROM goals_priority p JOIN contacts_contact c ON c.id = p.contact_id
- WHERE p.plan_id = %s
-ORDER BY 1, 5, 6, 4, 3
-"""
-
-
-def _prefetched(instance: Any, name: str, objects: list[Any]) -> None:
-    """`objects` as what `prefetch_related(name)` would have left on `instance`."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[name] = queryset
-
-
-@dataclass(frozen=True)
-class PlanParts:
-    objectives: list[Objective]
-    priority_contacts: dict[int, Contact]  # by priority id
-
-
 def plan_objectives(plan: GoalPlan) -> list[Objective]:
-    return plan_parts(plan).objectives
-
-
-def plan_parts(plan: GoalPlan) -> PlanParts:
-    """The plan's objectives, with their audiences' tags and target contacts and the plan's own
-    audience tags in place as if prefetched, and the contacts its priorities name: two
-    queries."""
-    objectives = list(kept("goals.objectives", _objectives_of, plan.pk))
-    sql = PARTS_SQL.format(
-        plan_tags=GoalPlan.audience_tags.through._meta.db_table,
-        objective_tags=Objective.audience_tags.through._meta.db_table,
-        targets=Objective.targets.through._meta.db_table,
+    """The plan's objectives with their audiences' tags and their target contacts."""
+    targets = Contact.objects.only(*TARGET_NAMES)
+    return list(
+        plan.objectives.prefetch_related("audience_tags", Prefetch("targets", queryset=targets))
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [plan.pk] * 4)
-        rows = cursor.fetchall()
-    plan_tags: list[Tag] = []
-    tags: dict[int, list[Tag]] = defaultdict(list)
-    targets: dict[int, list[Contact]] = defaultdict(list)
-    named: dict[int, Contact] = {}
-    for kind, owner_pk, pk, text, first_name, last_name in rows:
-        if kind in ("target", "priority"):
-            values = (pk, first_name, last_name, text)  # in TARGET_FIELDS' order
-            person = Contact.from_db(connection.alias, TARGET_FIELDS, values)
-            if kind == "target":
-                targets[owner_pk].append(person)
-            else:
-                named[owner_pk] = person
-        else:
-            tag = Tag.from_db(connection.alias, TAG_FIELDS, (pk, plan.owner_id, text))
-            (plan_tags if kind == "plan_tag" else tags[owner_pk]).append(tag)
-    _prefetched(plan, "audience_tags", plan_tags)
-    for objective in objectives:
-        objective.plan = plan
-        _prefetched(objective, "audience_tags", tags[objective.pk])
-        _prefetched(objective, "targets", targets[objective.pk])
-    return PlanParts(objectives, named)
 
 
-# The plan page's own links (and the priorities' partial's), for its templates.
-PLAN_LINKS = (
-    "purpose_edit",
-    "history",
-    "setup",
-    "review",
-    "objective_create",
-    "tactic_create",
-    "priority_create",
-)
-
-
-def plan_links() -> dict[str, str]:
-    return {name: path(f"goals:{name}") for name in PLAN_LINKS}
-
-
-def priority_lists(
-    plan: GoalPlan, priorities: list[Priority] | None = None, request: HttpRequest | None = None
-) -> dict[str, Any]:
-    """What `goals/_priorities.html` draws: the focus list and the *not now* list, each
-    priority with its links, and (given the request, for its CSRF input) their items drawn."""
+def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> dict[str, Any]:
+    """What `goals/_priorities.html` draws: the focus list and the *not now* list."""
     if priorities is None:
         priorities = list(plan.priorities.select_related("objective", "contact"))
-    move, not_now = path_for("goals:priority_move"), path_for("goals:priority_not_now")
-    edit, contact = path_for("goals:priority_edit"), path_for("contacts:detail")
-    for priority in priorities:
-        priority.move_url, priority.not_now_url = move(priority.pk), not_now(priority.pk)
-        priority.edit_url = edit(priority.pk)
-        priority.contact_url = contact(priority.contact_id) if priority.contact_id else ""
-    focus = [p for p in priorities if not p.not_now]
-    aside = [p for p in priorities if p.not_now]
-    lists: dict[str, Any] = {
+    return {
         "plan": plan,
-        "focus": focus,
-        "not_now": aside,
-        "links": plan_links(),
+        "focus": [p for p in priorities if not p.not_now],
+        "not_now": [p for p in priorities if p.not_now],
     }
-    if request is not None:
-        csrf = csrf_input(request)
-        lists["focus_items"] = priority_items(focus, csrf)
-        lists["not_now_items"] = priority_items(aside, csrf)
-    return lists
-
-
-def _objectives_of(plan_id: int) -> QuerySet[Objective]:
-    return Objective.objects.filter(plan=plan_id)
-
-
-def _active_plan_of(owner_id: int) -> QuerySet[GoalPlan]:
-    return GoalPlan.objects.filter(owner=owner_id, ended_on__isnull=True)[:1]
-
-
-def _tactics_of(plan_id: int) -> QuerySet[Tactic]:
-    return Tactic.objects.filter(plan=plan_id)
-
-
-def _priorities_of(plan_id: int) -> QuerySet[Priority]:
-    return Priority.objects.filter(plan=plan_id)
 
 
 def plan(request: HttpRequest) -> HttpResponse:
-    # The page's small queries are kept compiled (networkcrm.kept); its audience tags come with
-    # the objectives' parts (plan_parts).
-    current = first(kept("goals.active_plan", _active_plan_of, request.user.pk))
+    current = active_plan_for(request.user)
     if current is None:
         earlier = plans_for(request.user).exists()
         return render(request, "goals/plan_empty.html", {"has_history": earlier})
     today = local_today(request.user)
-    parts = plan_parts(current)
-    objectives = parts.objectives
-    # What tactics and priorities name comes from the parts already read, not from joins.
-    by_pk = {objective.pk: objective for objective in objectives}
-    tactics = list(kept("goals.tactics", _tactics_of, current.pk))
-    edit, active = path_for("goals:tactic_edit"), path_for("goals:tactic_active")
-    delete = path_for("goals:tactic_delete")
-    for tactic in tactics:
-        tactic.plan = current
-        if tactic.objective_id in by_pk:
-            tactic.objective = by_pk[tactic.objective_id]
-        tactic.edit_url, tactic.active_url = edit(tactic.pk), active(tactic.pk)
-        tactic.delete_url = delete(tactic.pk)
-    priorities = list(kept("goals.priorities", _priorities_of, current.pk))
-    for priority in priorities:
-        priority.plan = current
-        if priority.objective_id in by_pk:
-            priority.objective = by_pk[priority.objective_id]
-        if priority.pk in parts.priority_contacts:
-            priority.contact = parts.priority_contacts[priority.pk]
+    objectives = plan_objectives(current)
+    tactics = list(current.tactics.select_related("objective"))
+    priorities = list(current.priorities.select_related("objective", "contact"))
     numbers = plan_numbers(current, today=today, objectives=objectives, tactics=tactics)
     progress = {p.objective.pk: p for p in numbers.objectives}
     times = {t.tactic.pk: t for t in numbers.tactics}
     now = timezone.now()
     reviewed = current.reviewed_at
     rows = [ObjectiveRow(o, progress.get(o.pk), describe_measure(o)) for o in objectives]
-    tactic_rows = [TacticRow(t, times.get(t.pk)) for t in tactics]
     context = {
         "plan": current,
         "objectives": rows,
-        "objective_cards": objective_cards(rows),
-        "tactics": tactic_rows,
-        "tactic_items": tactic_items(tactic_rows, csrf_input(request)),
+        "tactics": [TacticRow(t, times.get(t.pk)) for t in tactics],
         "week": numbers.week,
         "week_last_day": numbers.week[1] - dt.timedelta(days=1) if numbers.week else None,
         "review_due": current.review_due(now),
         "days_since_review": (now - reviewed).days if reviewed else None,
-        **priority_lists(current, priorities, request),
+        **priority_lists(current, priorities),
     }
     return render(request, "goals/plan.html", context)
 
@@ -479,7 +327,7 @@ def tactic_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def priorities_response(request: HttpRequest, current: GoalPlan, **extra: Any) -> HttpResponse:
     """The redrawn lists for htmx; the plan page for everyone else."""
     if request.htmx:
-        lists = priority_lists(current, request=request)
+        lists = priority_lists(current)
         return render(request, "goals/_priorities.html", {**lists, **extra})
     return redirect(reverse("goals:plan") + "#priorities")
 
