@@ -97,7 +97,7 @@ class Profile(models.Model):
         help_text="Each Monday, last week's numbers against the week before.",
     )
     # When the weekly KPI rollup is next due, in UTC: Monday early morning where the user is
-    # (goals.kpis). Every user has one, summary or not: the KPI page reads the rollups.
+    # (kpis.rollup). Every user has one, summary or not: the KPI page reads the rollups.
     next_rollup_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The secret in the calendar feed's address; a new one revokes the old address.
     calendar_token = models.CharField(max_length=64, blank=True, editable=False)
@@ -110,13 +110,13 @@ class Profile(models.Model):
                 condition=models.Q(digest_enabled=True),
                 name="profile_digest_due",
             ),
-            # The KPI rollup sweep: WHERE next_rollup_at <= now() (goals.kpis._claim_rollups).
+            # The KPI rollup sweep: WHERE next_rollup_at <= now() (kpis.rollup._claim_rollups).
             models.Index(
                 fields=["next_rollup_at"],
                 condition=models.Q(next_rollup_at__isnull=False),
                 name="profile_rollup_due",
             ),
-            # Scheduling new users: WHERE next_rollup_at IS NULL (goals.kpis,
+            # Scheduling new users: WHERE next_rollup_at IS NULL (kpis.rollup,
             # rollup_schedule_missing). Normally empty: the sweep's look each minute is cheap.
             models.Index(
                 fields=["id"],

@@ -40,7 +40,7 @@ def profile_update(
         # (A day already sent is never sent again: deliveries are one per user and date.)
         fields["next_digest_at"] = None
     # The weekly rollup keeps its time through a change of zone: when it comes, it rolls up
-    # the week that ended in the new zone, then moves to the new zone's Monday (goals.kpis).
+    # the week that ended in the new zone, then moves to the new zone's Monday (kpis.rollup).
     if weekly_summary_enabled is not None:
         fields["weekly_summary_enabled"] = weekly_summary_enabled
     profile, _ = Profile.objects.update_or_create(user=user, defaults=fields)

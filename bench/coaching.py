@@ -79,7 +79,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     from accounts.services import user_sign_up
     from coaching.services import make_coach
     from contacts.demo import BENCH_EMAIL
-    from goals.kpis import rollup_backfill
+    from kpis.rollup import rollup_backfill
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -204,8 +204,8 @@ def rollup(count: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import Profile
-    from goals.kpis import kpi_sweep
-    from goals.models import WeeklyKpi
+    from kpis.models import WeeklyKpi
+    from kpis.rollup import kpi_sweep
 
     ids = bench_ids(count)
     now = timezone.now()
@@ -248,8 +248,8 @@ def page(args: argparse.Namespace, say: Any) -> dict[str, Any]:
 
     from accounts.models import User
     from contacts.demo import BENCH_EMAIL
-    from goals.kpis import rollup_backfill
-    from goals.models import WeeklyKpi
+    from kpis.models import WeeklyKpi
+    from kpis.rollup import rollup_backfill
 
     user = User.objects.get(email=BENCH_EMAIL.format(n=1))
     started = time.perf_counter()

@@ -9,7 +9,7 @@ never see two different figures:
   26 hours), so it is at most three catalog calls of one query per source, whatever the number
   of clients;
 - **last week and the 4-week trend**, **objectives on track / behind**: the weekly rollups
-  (`goals.models.WeeklyKpi`), one query for the page reading only those numbers;
+  (`kpis.models.WeeklyKpi`), one query for the page reading only those numbers;
 - **overdue check-ins now**: one grouped query for the page (an annotation only when the list
   is sorted by it), in each client's today;
 - **last interaction**, **last week**: SQL annotations, so the list sorts on them.
@@ -44,10 +44,10 @@ from django.utils import timezone
 from accounts.models import AssignmentStatus, User
 from coaching.models import Client
 from contacts.models import Contact, Interaction
-from goals.kpis import from_json, monday, number_text
 from goals.metrics import CATALOG, LocalDate, Number, Spec, for_all_users
-from goals.models import WeeklyKpi
 from goals.progress import Status
+from kpis.models import WeeklyKpi
+from kpis.rollup import from_json, monday, number_text
 
 # The caseload's headline numbers: keys of the metric catalog, as the client's KPI page has them.
 HEADLINES = ("interactions_by_kind", "meaningful_connections")

@@ -13,10 +13,11 @@ from django.urls import reverse
 from accounts.models import CoachAssignment, CoachScope, User
 from coaching.caseload import client_today
 from coaching.models import CoachNote, Suggestion
-from goals.kpis import kpi_number, number_text, week_so_far
 from goals.metrics import CATALOG
-from goals.models import GoalPlan, WeeklyKpi
+from goals.models import GoalPlan
 from goals.progress import STATUS_LABELS, Status, plan_numbers, plan_objectives
+from kpis.models import WeeklyKpi
+from kpis.rollup import kpi_number, number_text, week_so_far
 
 KPI_WEEKS = 12
 KPI_COLUMNS = (

@@ -42,6 +42,7 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import get_script_prefix, reverse
@@ -580,12 +581,25 @@ def digest_turn_off(*, user_id: int) -> bool:
     )
 
 
-# What each kind of delivery sends: a function from the delivery to (message or None, items).
-# The weekly summary registers itself here.
-MESSAGES: dict[str, Callable[[DigestDelivery], tuple[Any, int]]] = {
-    DeliveryKind.DAILY: digest_message,
-}
-# Kinds that can write many deliveries' messages at once: deliveries → {id: (message, items)}.
-BATCH_MESSAGES: dict[str, Callable[[list[DigestDelivery]], dict[int, tuple[Any, int]]]] = {
-    DeliveryKind.DAILY: digest_messages,
-}
+# --- Kinds of delivery ------------------------------------------------------------------------
+
+# A function from a delivery to (message or None, items); and one from many deliveries to
+# {id: (message or None, items)}, for a kind that can write them all at once.
+MessageWriter = Callable[[DigestDelivery], tuple[Any, int]]
+BatchWriter = Callable[[list[DigestDelivery]], dict[int, tuple[Any, int]]]
+
+# What each kind of delivery sends. The daily digest is this module's own; an app that sends
+# another kind through this engine calls `register_message` from its AppConfig.ready() (the
+# weekly summary: kpis.apps).
+MESSAGES: dict[str, MessageWriter] = {DeliveryKind.DAILY: digest_message}
+BATCH_MESSAGES: dict[str, BatchWriter] = {DeliveryKind.DAILY: digest_messages}
+
+
+def register_message(kind: str, write: MessageWriter, *, batch: BatchWriter | None = None) -> None:
+    """Tells the engine how to write the message of a delivery of `kind` (and, with `batch`,
+    of many at once). A kind has one writer: registering another for it is a mistake."""
+    if MESSAGES.get(kind, write) is not write:
+        raise ImproperlyConfigured(f"Deliveries of kind {kind!r} already have a message writer.")
+    MESSAGES[kind] = write
+    if batch is not None:
+        BATCH_MESSAGES[kind] = batch

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from goals.forms import metric_choices
-from goals.models import GoalPlan, Objective, Priority, Tactic, WeeklyKpi
+from goals.models import GoalPlan, Objective, Priority, Tactic
 
 
 class ObjectiveAdminForm(forms.ModelForm):
@@ -90,20 +90,3 @@ class TacticAdmin(admin.ModelAdmin):
     list_select_related = ["plan"]
     raw_id_fields = ["plan", "objective"]
     readonly_fields = ["updated_at"]
-
-
-@admin.register(WeeklyKpi)
-class WeeklyKpiAdmin(admin.ModelAdmin):
-    """For operators: the rollup's rows, read-only (`manage.py rollup_kpis` rewrites them)."""
-
-    list_display = ["user", "week_start", "timezone", "computed_at"]
-    list_filter = ["week_start"]
-    search_fields = ["user__email"]
-    list_select_related = ["user"]
-    date_hierarchy = "week_start"
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -479,7 +479,7 @@ def _audience(source: Source, audience: Q, owners: Q) -> Q:
     """The rows of a linked source (interactions, follow-ups) with a contact in the audience,
     for every owner at once: an uncorrelated IN over the links of the owners' contacts in it,
     which the database reads once and hashes. The weekly rollup's way: it reads the links of
-    all time, which a rollup of many users affords (`goals.kpis.ROLLUP_WORK_MEM`); one user's
+    all time, which a rollup of many users affords (`kpis.rollup.ROLLUP_WORK_MEM`); one user's
     plan page asks row by row instead (`_with_audience`)."""
     members = Contact.objects.filter(owners, audience).values("pk")
     if source == "followups":

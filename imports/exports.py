@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.apps import apps
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -326,27 +325,10 @@ def _followup_items(owner: Any) -> Iterator[dict[str, Any]]:
             yield row(followup, contacts=contacts[followup.pk])
 
 
-def weekly_kpi_model() -> type[models.Model] | None:
-    """goals.WeeklyKpi, when this version has it (it arrives with the KPI rollup)."""
-    try:
-        return apps.get_model("goals", "WeeklyKpi")
-    except LookupError:
-        return None
+def _kpi_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from kpis.models import WeeklyKpi
 
-
-def _kpi_items(owner: Any, model: type[models.Model]) -> Iterator[dict[str, Any]]:
-    user_model = owner._meta.model
-    link = next(
-        (
-            f.name
-            for f in model._meta.concrete_fields
-            if f.is_relation and f.related_model is user_model
-        ),
-        None,
-    )
-    if link is None:
-        return
-    for chunk in _keyset(model.objects.filter(**{link: owner})):
+    for chunk in _keyset(WeeklyKpi.objects.filter(user=owner)):
         yield from (row(item) for item in chunk)
 
 
@@ -367,12 +349,7 @@ def account_json(owner: Any) -> Iterator[str]:
     yield from _section("interactions", _interaction_items(owner))
     yield from _section("goal_plans", _plan_items(owner))
     yield from _section("follow_ups", _followup_items(owner))
-    model = weekly_kpi_model()
-    if model is None:
-        yield ',\n"weekly_kpis": null'
-        yield ',\n"weekly_kpis_note": "This version of NetworkCRM keeps no weekly KPIs yet."'
-    else:
-        yield from _section("weekly_kpis", _kpi_items(owner, model))
+    yield from _section("weekly_kpis", _kpi_items(owner))
     yield "\n}\n"
 
 

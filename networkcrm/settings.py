@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "goals",
+    "kpis",
     "followups",
     "imports",
     "coaching",
@@ -177,8 +178,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.integer("DIGEST_SWEEP_INTERVAL", 60, minimum=1)),
         "options": {"expires": 55},
     },
-    # Weekly KPIs and the weekly summary: the sweep finds due users in the database (goals/kpis.py).
-    "kpi-sweep": {"task": "goals.tasks.kpi_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Weekly KPIs and the weekly summary: the sweep finds due users in the database (kpis.rollup).
+    "kpi-sweep": {"task": "kpis.tasks.kpi_sweep", "schedule": 60.0, "options": {"expires": 55}},
 }
 
 # The daily digest (followups/digest.py). A claimed delivery belongs to one worker for the

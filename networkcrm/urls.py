@@ -9,7 +9,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("followups/", include("followups.urls")),
     path("goals/", include("goals.urls")),
-    path("kpis/", include("goals.kpi_urls")),
+    path("kpis/", include("kpis.urls")),
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
     path("soon/<slug:section>/", views.coming_soon, name="coming_soon"),

@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import AssignmentStatus, CoachAssignment
 from coaching.models import CoachNote
-from goals.kpis import rollup_backfill
+from kpis.rollup import rollup_backfill
 from tests.browser.conftest import open_page, screenshot
 from tests.coaching.conftest import network
 from tests.conftest import PASSWORD

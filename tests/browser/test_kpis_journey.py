@@ -11,8 +11,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from contacts.models import Channel, Circle, Kind, Outcome
-from goals.kpis import monday, rollup_backfill
 from goals.models import GoalPlan, Objective, Period, Tactic
+from kpis.rollup import monday, rollup_backfill
 from tests.browser.conftest import open_page, screenshot
 from tests.contacts.factories import contact, log
 

@@ -17,8 +17,8 @@ from coaching.admin import ClientAdmin
 from coaching.caseload import HEADLINES, caseload, numbers_for
 from coaching.models import AccessLog
 from contacts.models import Contact
-from goals.kpis import monday, rollup_backfill
 from goals.metrics import Spec, for_user
+from kpis.rollup import monday, rollup_backfill
 from tests.coaching.conftest import assign, network
 from tests.conftest import PASSWORD
 

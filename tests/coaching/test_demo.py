@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import AssignmentStatus, CoachAssignment, CoachScope, User, is_coach
 from coaching.models import CoachNote, Suggestion
-from goals.models import WeeklyKpi
+from kpis.models import WeeklyKpi
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from contacts.services import (
 )
 from contacts.strength import strength_refresh
 from followups.services import checkin_snooze
-from goals.kpis import rollup_backfill
+from kpis.rollup import rollup_backfill
 from tests.coaching.conftest import assign, network
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,7 @@ from followups.models import FollowUp
 from goals.models import GoalPlan, Objective, Priority, Tactic
 from imports import exports, services
 from imports.models import AccountExport, ExportStatus
+from kpis.models import WeeklyKpi
 from tests.contacts.factories import log
 from tests.imports.conftest import TODAY, create_job, run_import
 
@@ -174,20 +175,13 @@ def test_the_account_json_holds_everything(alice, account, network):
     assert "weekly_kpis" in data
 
 
-def test_the_account_json_has_weekly_kpis_when_the_model_exists(alice):
+def test_the_account_json_has_weekly_kpis_even_when_there_are_none(alice):
     data = json.loads("".join(exports.account_json(alice)))
-    if exports.weekly_kpi_model() is None:
-        assert data["weekly_kpis"] is None
-        assert "no weekly KPIs" in data["weekly_kpis_note"]
-    else:
-        assert data["weekly_kpis"] == []
+    assert data["weekly_kpis"] == []
 
 
 def test_the_account_json_carries_weekly_kpi_rows(alice):
-    model = exports.weekly_kpi_model()
-    if model is None:
-        pytest.skip("this version has no goals.WeeklyKpi yet")
-    model.objects.create(
+    WeeklyKpi.objects.create(
         user=alice, week_start=dt.date(2026, 6, 8), timezone="UTC", computed_at=timezone.now()
     )
     data = json.loads("".join(exports.account_json(alice)))

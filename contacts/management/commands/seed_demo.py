@@ -21,7 +21,7 @@ from contacts.demo import (
     demo_users_ensure,
 )
 from goals.demo import BENCH_OBJECTIVES, bench_plan_load, demo_plan_load
-from goals.kpis import rollup_backfill
+from kpis.rollup import rollup_backfill
 
 __all__ = ["DEMO_PASSWORD", "Command"]
 

@@ -1,5 +1,5 @@
 """The KPI page: this week so far, what to do next, and 12 weeks of trends drawn from the weekly
-rows (`goals.kpis`), each chart with its numbers as a table and a CSV download.
+rows (`kpis.rollup`), each chart with its numbers as a table and a CSV download.
 
 Every chart is one `Chart`: the page draws it (Chart.js, from `static/js/kpis.js`, fed by a
 `json_script` block: the CSP allows no inline script), shows it as a table, and
@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from html import escape
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -22,13 +22,16 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.formats import date_format
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User, local_today
 from contacts.models import OFFLINE_CHANNELS, Channel, Circle, Outcome
-from goals.kpis import (
+from goals.metrics import CATALOG
+from goals.models import Platform, Tactic
+from kpis.models import WeeklyKpi
+from kpis.rollup import (
     HEADLINES,
     PERIOD_SPECS,
     SNAPSHOT_SPECS,
@@ -42,9 +45,7 @@ from goals.kpis import (
     week_so_far,
     week_so_far_and,
 )
-from goals.metrics import CATALOG
-from goals.models import Platform, Tactic, WeeklyKpi
-from goals.summary import overdue_specs, summary_turn_off, unsubscribe_read, week_report
+from kpis.summary import overdue_specs, summary_turn_off, unsubscribe_read, week_report
 
 TREND_WEEKS = 12
 # What an objective's progress at a week's end covers, by its period.
@@ -116,17 +117,6 @@ class Chart:
             for at, label in enumerate(self.labels)
         ]
 
-    def table_body(self) -> SafeString:
-        """The table's rows as HTML, built here: a page of ten charts has a thousand cells,
-        which the template engine (or format_html) would spend most of the page's time on."""
-        lines = []
-        for label, cells in self.rows:
-            tds = "".join(f'<td class="text-end">{escape(cell)}</td>' for cell in cells)
-            lines.append(
-                f'<tr><th scope="row" class="fw-normal text-nowrap">{escape(label)}</th>{tds}</tr>'
-            )
-        return mark_safe("\n".join(lines))  # noqa: S308 (every piece escaped above)
-
     def csv_rows(self) -> Iterable[list[Any]]:
         yield self.header
         for at, key in enumerate(self.keys):
@@ -155,9 +145,10 @@ class Weeks:
         starts = [first + n * WEEK for n in range(count)]
         return cls(starts, [by_start.get(start) for start in starts])
 
-    @property
+    @cached_property
     def labels(self) -> list[str]:
-        return [f"{start.day} {start:%b}" for start in self.starts]
+        """ "8 Jun": worked out once for every chart of the page (and its JSON)."""
+        return [date_format(start, "j M") for start in self.starts]
 
     @property
     def keys(self) -> list[str]:
@@ -282,7 +273,7 @@ def strength_chart(weeks: Weeks) -> Chart:
     ends = [present[0], present[-1]] if len(present) > 1 else present[-1:]
     series = [
         Series(
-            f"Week of {start.day} {start:%b}",
+            f"Week of {date_format(start, 'j M')}",
             [kpi_number(row, "average_strength", c) for c in Circle.values],
             unit="score",
         )

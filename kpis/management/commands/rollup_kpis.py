@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from goals.kpis import kpi_sweep, rollup_backfill
+from kpis.rollup import kpi_sweep, rollup_backfill
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 objectives on track and behind, the outcomes won, and three suggestions drawn from the numbers.
 
 Sent through the daily digest's delivery engine (`followups.digest`): the KPI sweep
-(`goals.kpis`) writes one delivery of kind weekly per user and week, `digest_send` claims and
-sends it with `summary_message` (registered in `goals.apps`), so it has the digest's guarantees:
+(`kpis.rollup`) writes one delivery of kind weekly per user and week, `digest_send` claims and
+sends it with `summary_message` (registered in `kpis.apps`), so it has the digest's guarantees:
 nothing lost, nothing sent twice, a resend with the same Message-ID. The week's numbers are
 read from its `WeeklyKpi` row, written in the same transaction as the delivery.
 """
@@ -26,12 +26,14 @@ from accounts.models import Profile, User
 from contacts.models import OFFLINE_CHANNELS, Circle, Contact, Interaction
 from followups.digest import message_id
 from followups.models import DigestDelivery
-from goals.kpis import WEEK, Comparison, duration_text, kpi_number
 from goals.metrics import CATALOG, Number, Spec, for_user
-from goals.models import Platform, Tactic, WeeklyKpi
+from goals.models import Platform, Tactic
 from goals.progress import Status
+from kpis.models import WeeklyKpi
+from kpis.rollup import WEEK, Comparison, duration_text, kpi_number
 from networkcrm.mail import templated_email
 
+# Named when this module lived in goals; kept, or the links in e-mails already sent would break.
 UNSUBSCRIBE_SALT = "goals.summary.unsubscribe"
 AVERAGE_WEEKS = 4
 SUGGESTIONS = 3

@@ -13,7 +13,7 @@ never disagree. The schedule lives in the database, like the daily digest's:
    due at the user's digest hour that Monday. Two sweeps at once take disjoint users; a sweep
    that dies takes its claims with it; running a week again gives the same row.
 3. When a summary's hour comes, the sweep queues it for `followups.tasks.digest_send`, which
-   sends it through `goals.summary.summary_message` exactly as it sends a digest.
+   sends it through `kpis.summary.summary_message` exactly as it sends a digest.
 
 The week rolled up is the last one that ended in the user's time zone *when the sweep runs*,
 so a user who moves across the date line mid-week still gets one row per ISO week: the row is
@@ -43,8 +43,9 @@ from contacts.models import Contact
 from followups.digest import digest_time_after, enqueue_sends, lease
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
 from goals.metrics import CATALOG, Metric, Number, Spec, for_all_users, for_user
-from goals.models import GoalPlan, Objective, WeeklyKpi
+from goals.models import GoalPlan, Objective
 from goals.progress import Progress, objective_window
+from kpis.models import WeeklyKpi
 
 ROLLUP_TIME = dt.time(1)  # Monday 01:00 local: the week is over everywhere in the user's day
 # Users rolled up in one transaction: the statements of a batch do not grow with its size.

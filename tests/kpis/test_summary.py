@@ -13,12 +13,13 @@ from accounts.models import Profile
 from contacts.models import Channel, Circle, Kind
 from followups.digest import Outcome, digest_send, message_id
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
-from goals.kpis import rollup_backfill, rollup_write
-from goals.models import GoalPlan, Tactic, WeeklyKpi
-from goals.summary import summary_message, week_report
+from goals.models import GoalPlan, Tactic
+from kpis.models import WeeklyKpi
+from kpis.rollup import rollup_backfill, rollup_write
+from kpis.summary import summary_message, week_report
 from networkcrm.mail import shared_connection_reset
 from tests.contacts.factories import contact
-from tests.goals.test_kpis import AFTER, MONDAY, alice_plan, alice_week, seen
+from tests.kpis.test_kpis import AFTER, MONDAY, alice_plan, alice_week, seen
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from accounts.models import Profile
-from goals.models import WeeklyKpi
-from tests.goals.test_kpis import AFTER, MONDAY, ROLLUP_AT, alice_week
+from kpis.models import WeeklyKpi
+from tests.kpis.test_kpis import AFTER, MONDAY, ROLLUP_AT, alice_week
 
 pytestmark = pytest.mark.django_db
 

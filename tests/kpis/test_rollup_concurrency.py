@@ -12,9 +12,9 @@ from django.db import connection
 
 from accounts.models import Profile
 from followups.models import DigestDelivery
-from goals.kpis import kpi_sweep, rollup_backfill, rollup_time_after, rollup_write
-from goals.models import WeeklyKpi
-from tests.goals.test_kpis import AFTER, MONDAY, ROLLUP_AT, members
+from kpis.models import WeeklyKpi
+from kpis.rollup import kpi_sweep, rollup_backfill, rollup_time_after, rollup_write
+from tests.kpis.test_kpis import AFTER, MONDAY, ROLLUP_AT, members
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,8 @@ from accounts.models import Profile
 from accounts.services import user_sign_up
 from followups.digest import digest_sweep
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
-from goals.kpis import kpi_sweep, last_finished_week
-from goals.models import WeeklyKpi
+from kpis.models import WeeklyKpi
+from kpis.rollup import kpi_sweep, last_finished_week
 from tests.conftest import PASSWORD
 
 # The follow-ups tests' real parts, as fixtures of this module too.

@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from contacts.models import Channel, Kind
-from goals.kpi_views import _cell
-from goals.kpis import rollup_backfill
-from goals.models import Objective, WeeklyKpi
-from goals.summary import unsubscribe_link
+from goals.models import Objective
+from kpis.models import WeeklyKpi
+from kpis.rollup import rollup_backfill
+from kpis.summary import unsubscribe_link
+from kpis.views import _cell
 from tests.contacts.factories import contact
-from tests.goals.test_kpis import AFTER, MONDAY, alice_plan, alice_week, seen
+from tests.kpis.test_kpis import AFTER, MONDAY, alice_plan, alice_week, seen
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,9 @@ from accounts.models import Profile, User
 from accounts.services import profile_update, user_sign_up
 from contacts.models import Channel, Circle, Contact, Initiator, Interaction, Kind, Outcome, Tag
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery, FollowUp, FollowUpStatus
-from goals.kpis import (
+from goals.models import GoalPlan, Objective, Period, Tactic
+from kpis.models import WeeklyKpi
+from kpis.rollup import (
     PERIOD_SPECS,
     SNAPSHOT_SPECS,
     kpi_number,
@@ -30,7 +32,6 @@ from goals.kpis import (
     summary_time,
     week_so_far,
 )
-from goals.models import GoalPlan, Objective, Period, Tactic, WeeklyKpi
 from tests.conftest import PASSWORD
 from tests.contacts.factories import contact, log
 
