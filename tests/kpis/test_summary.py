@@ -8,10 +8,11 @@ from email.message import Message
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import Profile
 from contacts.models import Channel, Circle, Kind
-from followups.digest import Outcome, digest_send, message_id
+from followups.digest import MESSAGES, Outcome, digest_send, message_id, register_message
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
 from goals.models import GoalPlan, Tactic
 from kpis.models import WeeklyKpi
@@ -130,6 +131,17 @@ def test_an_idle_budget_is_a_suggestion_too(alice):
 
 
 # --- The e-mail -----------------------------------------------------------------------------
+
+
+def test_the_digest_engine_writes_weekly_deliveries_with_the_summary():
+    assert MESSAGES[DeliveryKind.WEEKLY] is summary_message  # registered by kpis.apps
+
+
+def test_a_kind_of_delivery_has_one_message_writer():
+    register_message(DeliveryKind.WEEKLY, summary_message)  # the same one again: no change
+    with pytest.raises(ImproperlyConfigured):
+        register_message(DeliveryKind.WEEKLY, lambda delivery: (None, 0))
+    assert MESSAGES[DeliveryKind.WEEKLY] is summary_message
 
 
 def test_it_sends_the_summary_with_its_message_id_and_unsubscribe_headers(alice_weeks):
