@@ -5,15 +5,10 @@ from functools import cache
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 from contacts.models import (
     CheckinStatus,
@@ -28,7 +23,6 @@ from goals.models import Objective
 from goals.suggestions import objectives_for_contacts
 
 PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
-MORE_FIELDS = ("duration_minutes", "outcome", "outcome_value", "private")
 FOLLOW_UP_FIELDS = ("follow_up_in", "follow_up_about")
 
 
@@ -216,7 +210,9 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
         return list(others[:5])
 
 
-class InteractionForm(NoFormTagMixin, forms.ModelForm):
+class InteractionForm(forms.ModelForm):
+    """Drawn field by field by templates/contacts/_interaction_fields.html."""
+
     contacts = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.none(),
         error_messages={
@@ -271,45 +267,20 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         if self.is_bound:
             # A POST is drawn again only when it has errors: read the names then, not before.
             self.fields["contacts"].widget.choices = cache(lambda: self.chosen_contacts(owner))
-            has_objectives = self.objective_choices(owner, [])
+            self.offers_objective = self.objective_choices(owner, [])
         else:
             chosen = self.chosen_contacts(owner)
             self.fields["contacts"].widget.choices = chosen
-            has_objectives = self.objective_choices(owner, [pk for pk, _name in chosen])
-        follow_up = []
-        if not self.instance.pk:  # the quick log can plan the next step; an edit cannot
+            self.offers_objective = self.objective_choices(owner, [pk for pk, _name in chosen])
+        # The quick log can plan the next step; an edit cannot.
+        self.plans_follow_up = not self.instance.pk
+        if self.plans_follow_up:
             self.fields["follow_up_in"] = forms.ChoiceField(
                 label="Follow up", choices=FOLLOW_UP_IN, required=False
             )
             self.fields["follow_up_about"] = forms.CharField(
                 label="About", max_length=200, required=False, initial="Follow up"
             )
-            follow_up = [
-                Div(
-                    Div("follow_up_in", css_class="col-sm-5"),
-                    Div("follow_up_about", css_class="col-sm-7"),
-                    css_class="row",
-                )
-            ]
-        # The template draws the contacts (with the picker); crispy draws the rest, the
-        # fields a quick coffee does not need folded away (open when one has an error).
-        self.helper.layout = Layout(
-            "occurred_on",
-            "kind",
-            "channel",
-            "initiated_by",
-            "quality",
-            "notes",
-            *(["objective"] if has_objectives else []),
-            *follow_up,
-            HTML(
-                '<details class="mb-3"{% if form.duration_minutes.errors or form.outcome.errors'
-                " or form.outcome_value.errors or form.instance.pk %} open{% endif %}>"
-                '<summary class="mb-2">Minutes, outcome, private</summary>'
-            ),
-            *MORE_FIELDS,
-            HTML("</details>"),
-        )
         # The form checks quality's range itself (see _get_validation_exclusions).
         self.fields["quality"].validators += [MinValueValidator(1), MaxValueValidator(5)]
         self.fields["quality"].error_messages["min_value"] = "Quality is from 1 to 5."
@@ -378,39 +349,6 @@ class InteractionForm(NoFormTagMixin, forms.ModelForm):
         return cleaned
 
 
-class PlainSelect(forms.Select):
-    """A select drawn in Python rather than through the widget templates.
-
-    The contact list redraws its five filters on every search; the template-based widgets
-    cost more than the rest of the page's fifty rows. Same markup, a tenth of the time.
-    """
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
-        chosen = {str(v) for v in self.format_value(value)}
-        options = []
-        for choice, label in self.choices:
-            picked = " selected" if str(choice) in chosen else ""
-            choice, label = conditional_escape(choice), conditional_escape(label)
-            options.append(f'<option value="{choice}"{picked}>{label}</option>')
-        final = flatatt(self.build_attrs(self.attrs, {"id": f"id_{name}", **(attrs or {})}))
-        html = f'<select name="{conditional_escape(name)}"{final}>{"".join(options)}</select>'
-        return mark_safe(html)  # noqa: S308 — every value above goes through conditional_escape()
-
-
-class NamedChoices(ModelChoiceIterator):
-    """A model choice field's options as (id, name) pairs from one plain query: no model
-    instances, no server-side cursor (what ModelChoiceIterator reads through)."""
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
-
-
-class TagChoiceField(forms.ModelChoiceField):
-    iterator = NamedChoices
-
-
 class ContactFilterForm(forms.Form):
     """The contact list's search, filters and sort (GET)."""
 
@@ -422,22 +360,13 @@ class ContactFilterForm(forms.Form):
     }
 
     q = forms.CharField(required=False, label="Search")
-    circle = forms.ChoiceField(
-        required=False, choices=[("", "Any circle"), *Circle.choices], widget=PlainSelect
-    )
-    tag = TagChoiceField(
-        queryset=Tag.objects.none(), required=False, empty_label="Any tag", widget=PlainSelect
-    )
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *CheckinStatus.choices], widget=PlainSelect
-    )
+    circle = forms.ChoiceField(required=False, choices=[("", "Any circle"), *Circle.choices])
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any tag")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CheckinStatus.choices])
     company = forms.CharField(required=False)
-    source = forms.ChoiceField(
-        required=False, choices=[("", "Any source"), *Source.choices], widget=PlainSelect
-    )
+    source = forms.ChoiceField(required=False, choices=[("", "Any source"), *Source.choices])
     sort = forms.ChoiceField(
         required=False,
-        widget=PlainSelect,
         choices=[
             ("name", "Name"),
             ("strength", "Strength"),
@@ -449,10 +378,7 @@ class ContactFilterForm(forms.Form):
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
+        self.fields["tag"].queryset = Tag.objects.filter(owner=owner).only("name")
 
 
 class BulkForm(forms.Form):

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from contacts.models import Contact, ContactQuerySet, Interaction, InteractionQuerySet
-from networkcrm.kept import first, kept
 
 
 def contacts_for(user: object) -> ContactQuerySet:
     return Contact.objects.owned_by(user)  # type: ignore[arg-type]
 
 
-def _contact(owner_id: int, pk: int) -> ContactQuerySet:
-    return Contact.objects.filter(owner=owner_id, pk=pk)
-
-
 def get_contact_for(user: object, pk: int) -> Contact:
-    """The user's contact `pk`, or a 404. Every contact page asks, so its SQL is kept compiled
-    (networkcrm.kept)."""
-    found = first(kept("contacts.contact", _contact, user.pk, int(pk)))  # type: ignore[attr-defined]
-    if found is None:
-        raise Http404("No Contact matches the given query.")
-    return found
+    """The user's contact `pk`, or a 404."""
+    return get_object_or_404(contacts_for(user), pk=pk)
 
 
 def interactions_for(user: object) -> InteractionQuerySet:

@@ -22,7 +22,6 @@ from contacts.models import (
     sole_contacts_sync,
 )
 from contacts.strength import strength_refresh
-from networkcrm.kept import STAND_INS, kept_update
 
 
 class AddDays(Func):
@@ -97,27 +96,13 @@ def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
     return Contact.objects.filter(pk__in=ids).update(**_next_checkin())
 
 
-def _these(*ids: int) -> models.QuerySet[Contact]:
-    return Contact.objects.filter(pk__in=ids)
-
-
-def checkins_refresh_of(ids: Sequence[int]) -> int:
-    """`checkins_refresh` for a few contacts by id (an interaction's), from the same two
-    statements kept compiled (networkcrm.kept): building them cost Django more than running
-    them."""
-    if len(ids) > len(STAND_INS):
-        return checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
-    kept_update(("contacts.last_interaction", len(ids)), _these, _last_interaction, *ids)
-    return kept_update(("contacts.next_checkin", len(ids)), _these, _next_checkin, *ids)
-
-
 def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     ids = sorted(set(contact_ids))
     if not ids:
         return
     # Strength first: it may move an unpinned contact's circle, and with it the cadence.
     strength_refresh(contact_ids=ids, today=today)
-    checkins_refresh_of(ids)
+    checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
 
 
 def _check_contacts(*, owner_id: int, contacts: Sequence[Contact], objective: Any = None) -> None:
@@ -140,11 +125,10 @@ def interaction_log(
     _links_write(interaction, contacts)
     # A new conversation settles any snoozed check-in: the cadence starts again from it. A
     # private one leaves the check-in as it was (it counts in no number).
-    settled = [] if interaction.private else sorted({c.pk for c in contacts})
-    if 0 < len(settled) <= len(STAND_INS):
-        kept_update(("contacts.unsnooze", len(settled)), _snoozed, _unsnoozed, *settled)
-    elif settled:
-        _snoozed(*settled).update(**_unsnoozed())
+    if not interaction.private:
+        Contact.objects.filter(pk__in=[c.pk for c in contacts]).exclude(
+            checkin_snoozed_until=None
+        ).update(checkin_snoozed_until=None)
     _refresh((c.pk for c in contacts), today=today)
     return interaction
 
@@ -164,14 +148,6 @@ def interaction_update(
     _links_write(interaction, contacts, before=before)
     _refresh(before | {c.pk for c in contacts}, today=today)
     return interaction
-
-
-def _snoozed(*ids: int) -> models.QuerySet[Contact]:
-    return Contact.objects.filter(pk__in=ids).exclude(checkin_snoozed_until=None)
-
-
-def _unsnoozed() -> dict[str, Any]:
-    return {"checkin_snoozed_until": None}
 
 
 def _sole(contacts: Sequence[Contact]) -> Contact | None:

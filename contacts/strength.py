@@ -20,32 +20,23 @@ tenure         10      years since you met (or since the first interaction), up 
 ``strength = round(sum(weight * part))``. Notes (kind "note") count towards recency of
 nothing and frequency of nothing: writing about someone is not talking to them.
 
-The same function scores one contact for the "why 72?" breakdown and every contact in the
-nightly update, so the page and the list never disagree. The nightly aggregation is one grouped
-SQL query per batch of contacts, the scores written back with one bulk UPDATE per batch; the
-few contacts of one logged interaction are read one by one from the contact page's query
-(`ACTIVITY_ROWS_SQL`), which a test holds to the batch's figures to the last digit.
+One grouped query (`activities`) reads the activity of one contact or of a batch, and one
+function (`score`) scores it, so the "why 72?" breakdown, the few contacts of a logged
+interaction and the nightly update never disagree. Scores are written back with one
+`bulk_update` per batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import Case, Count, FloatField, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Max, Min, Q, Sum
 
-from contacts.models import (
-    KIND_DEPTH,
-    Circle,
-    Contact,
-    Initiator,
-    Kind,
-)
-from networkcrm.kept import STAND_INS, kept
+from contacts.models import KIND_DEPTH, Circle, Contact, Initiator, Interaction, Kind
 
 WEIGHTS = {"recency": 35, "frequency": 25, "reciprocity": 15, "quality": 15, "tenure": 10}
 WINDOW_DAYS = 365
@@ -128,103 +119,57 @@ def suggested_circle(strength: int) -> str:
     return next(circle for floor, circle in CIRCLE_THRESHOLDS if strength >= floor)
 
 
-def _depth_expression() -> Case:
-    return Case(
-        *[When(interactions__kind=kind, then=Value(depth)) for kind, depth in KIND_DEPTH.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-
-
 def activities(contact_ids: Iterable[int], *, today: dt.date) -> dict[int, Activity]:
-    """One grouped query: the activity of every given contact."""
+    """One grouped query: the activity of every given contact that has any (`Activity()` is
+    the activity of one that has none)."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
+    in_window = Q(occurred_on__gte=since)
     # Private interactions count in no number (`InteractionQuerySet.counted`); notes only in
-    # the tenure.
-    shared = Q(interactions__private=False)
-    in_window = shared & Q(interactions__occurred_on__gte=since) & ~Q(interactions__kind=Kind.NOTE)
+    # the tenure (below).
     rows = (
-        Contact.objects.filter(pk__in=list(contact_ids))
+        Interaction.objects.filter(private=False, contacts__in=list(contact_ids))
         .order_by()
-        .values("pk")
+        .values("contacts", "kind")
         .annotate(
-            last_on=Max(
-                "interactions__occurred_on", filter=shared & ~Q(interactions__kind=Kind.NOTE)
-            ),
-            first_on=Min("interactions__occurred_on", filter=shared),
-            depth=Sum(_depth_expression(), filter=in_window),
-            started_by_them=Count(
-                "interactions", filter=in_window & Q(interactions__initiated_by=Initiator.THEM)
-            ),
-            counted=Count("interactions", filter=in_window),
-            quality_sum=Sum("interactions__quality", filter=in_window),
+            first_on=Min("occurred_on"),
+            last_on=Max("occurred_on"),
+            counted=Count("pk", filter=in_window),
+            started_by_them=Count("pk", filter=in_window & Q(initiated_by=Initiator.THEM)),
+            quality_sum=Sum("quality", filter=in_window),
         )
     )
-    return {
-        row["pk"]: Activity(
-            last_on=row["last_on"],
-            first_on=row["first_on"],
-            depth=float(row["depth"] or 0),
-            started_by_them=row["started_by_them"],
-            counted=row["counted"],
-            # Sum / count here, as in `activity_of`: the same float in both, to the last digit.
-            average_quality=row["quality_sum"] / row["counted"] if row["counted"] else None,
+    # One row per contact and kind, added up here: a kind's depth is a constant, so a CASE
+    # per kind in the query would only make it longer to build.
+    totals: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        total = totals.setdefault(
+            row["contacts"],
+            {"first_on": row["first_on"], "last_on": None, "depth": 0.0, "them": 0, "n": 0, "q": 0},
         )
-        for row in rows
-    }
-
-
-# A contact's interactions summed by kind and initiator: the rows `activity_of` adds up. Written
-# out (the contact page runs it inside `contacts.listing.DETAILS_SQL`): the ORM takes longer to
-# build it than the database takes to run it. Columns: in-window count, kind, initiator,
-# "first last" dates as ISO text, quality summed in the window. Parameters: the window's first
-# day twice, then the contact.
-ACTIVITY_ROWS_SQL = """
-SELECT 'activity', SUM(CASE WHEN i.occurred_on >= %s THEN 1 ELSE 0 END), i.kind, i.initiated_by,
-       CAST(MIN(i.occurred_on) AS TEXT) || ' ' || CAST(MAX(i.occurred_on) AS TEXT), FALSE,
-       SUM(CASE WHEN i.occurred_on >= %s THEN i.quality END)
-  FROM contacts_interaction i JOIN contacts_interaction_contacts ic ON ic.interaction_id = i.id
- WHERE ic.contact_id = %s AND NOT i.private
- GROUP BY i.kind, i.initiated_by
-"""
-
-
-def activity_params(contact_id: int, *, today: dt.date) -> list[object]:
-    since = today - dt.timedelta(days=WINDOW_DAYS)
-    return [since, since, contact_id]
-
-
-def activity_from_rows(rows: Iterable[Sequence[Any]]) -> Activity:
-    """`activities` for one contact, from ACTIVITY_ROWS_SQL's rows (one per kind and initiator)
-    summed here: the same figures, without the batch query's CASE per kind."""
-    first_on = last_on = None
-    depth, started_by_them, counted, quality_sum = 0.0, 0, 0, 0
-    for _, in_window, kind, initiator, dates, _, quality in rows:
-        first, last = (dt.date.fromisoformat(day) for day in dates.split(" "))
-        first_on = min(first_on or first, first)
-        if kind == Kind.NOTE:
+        total["first_on"] = min(total["first_on"], row["first_on"])
+        if row["kind"] == Kind.NOTE:
             continue
-        last_on = max(last_on or last, last)
-        depth += KIND_DEPTH.get(kind, 0.0) * int(in_window)
-        counted += int(in_window)
-        quality_sum += int(quality or 0)
-        if initiator == Initiator.THEM:
-            started_by_them += int(in_window)
-    return Activity(
-        last_on=last_on,
-        first_on=first_on,
-        depth=depth,
-        started_by_them=started_by_them,
-        counted=counted,
-        average_quality=quality_sum / counted if counted else None,
-    )
+        total["last_on"] = max(total["last_on"] or row["last_on"], row["last_on"])
+        total["depth"] += KIND_DEPTH.get(row["kind"], 0.0) * row["counted"]
+        total["them"] += row["started_by_them"]
+        total["n"] += row["counted"]
+        total["q"] += row["quality_sum"] or 0
+    return {
+        pk: Activity(
+            last_on=total["last_on"],
+            first_on=total["first_on"],
+            depth=total["depth"],
+            started_by_them=total["them"],
+            counted=total["n"],
+            average_quality=total["q"] / total["n"] if total["n"] else None,
+        )
+        for pk, total in totals.items()
+    }
 
 
 def activity_of(contact_id: int, *, today: dt.date) -> Activity:
     """`activities` for one contact."""
-    with connection.cursor() as cursor:
-        cursor.execute(ACTIVITY_ROWS_SQL, activity_params(contact_id, today=today))
-        return activity_from_rows(cursor.fetchall())
+    return activities([contact_id], today=today).get(contact_id, Activity())
 
 
 def explain(contact: Contact, *, today: dt.date, activity: Activity | None = None) -> Breakdown:
@@ -239,13 +184,6 @@ def explain(contact: Contact, *, today: dt.date, activity: Activity | None = Non
 SCORED_FIELDS = ("pk", "circle", "circle_pinned", "cadence_days", "met_on", "strength")
 
 
-RESCORE_SQL = "UPDATE contacts_contact SET strength = %s, circle = %s WHERE id = %s"
-
-
-def _scored(*ids: int) -> QuerySet[Contact]:
-    return Contact.objects.filter(pk__in=ids).only(*SCORED_FIELDS).order_by("pk")
-
-
 def _rescore(contact: Contact, activity: Activity, today: dt.date) -> bool:
     """Sets the contact's strength and (unless pinned) circle from its activity; whether the
     circle moved."""
@@ -258,32 +196,12 @@ def _rescore(contact: Contact, activity: Activity, today: dt.date) -> bool:
     return moved
 
 
-def _few_refresh(ids: list[int], *, today: dt.date) -> list[int]:
-    """`strength_refresh` for the few contacts of one interaction: each one's activity from
-    `activity_of` and one UPDATE each that changed, with no query built by the ORM per call
-    (networkcrm.kept); the nightly batch below reads a thousand contacts in one query."""
-    moved = []
-    contacts = list(kept(("strength.scored", len(ids)), _scored, *ids))
-    with connection.cursor() as cursor:
-        for contact in contacts:
-            before = (contact.strength, contact.circle)
-            if _rescore(contact, activity_of(contact.pk, today=today), today):
-                moved.append(contact.pk)
-            if (contact.strength, contact.circle) != before:
-                cursor.execute(RESCORE_SQL, [contact.strength, contact.circle, contact.pk])
-    return moved
-
-
 def strength_refresh(*, contact_ids: Iterable[int] | None = None, today: dt.date) -> list[int]:
     """Recomputes strength (and the circle of unpinned contacts) for the given contacts, or
     for everyone. Returns the ids whose circle moved, so their check-in date can follow."""
-    if contact_ids is not None:
-        contact_ids = sorted(set(contact_ids))
-        if len(contact_ids) <= len(STAND_INS):
-            return _few_refresh(contact_ids, today=today)
     queryset = Contact.objects.order_by("pk")
     if contact_ids is not None:
-        queryset = queryset.filter(pk__in=list(contact_ids))
+        queryset = queryset.filter(pk__in=sorted(set(contact_ids)))
     moved: list[int] = []
     last_pk = 0
     while True:
@@ -300,3 +218,5 @@ def strength_refresh(*, contact_ids: Iterable[int] | None = None, today: dt.date
             if (contact.strength, contact.circle) != before:
                 changed.append(contact)
         Contact.objects.bulk_update(changed, ["strength", "circle"], batch_size=BATCH)
+        if len(batch) < BATCH:  # the last batch: no need to ask for another
+            return moved

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
-from contacts import listing, strength
+from contacts import strength
 from contacts.forms import (
     FOLLOW_UP_FIELDS,
     BulkForm,
@@ -17,7 +17,7 @@ from contacts.forms import (
     ContactForm,
     InteractionForm,
 )
-from contacts.models import CheckinStatus, Contact, ContactEmail, Interaction, Kind
+from contacts.models import CheckinStatus, Contact, ContactEmail, Interaction, Kind, Tag
 from contacts.scoping import (
     contacts_for,
     contacts_matching,
@@ -33,12 +33,23 @@ from contacts.services import (
     interaction_update,
 )
 from followups.services import interaction_log_with_followup
-from networkcrm.kept import kept
-from networkcrm.lookups import AnyOf
 from networkcrm.redirects import next_url, safe_next
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 25  # the contact page shows the latest; the interaction list has them all
+# The columns the list's rows show (and their status needs): notes and the search text stay behind.
+LIST_FIELDS = (
+    "first_name",
+    "last_name",
+    "display_name",
+    "company",
+    "title",
+    "circle",
+    "strength",
+    "last_interaction_on",
+    "next_checkin_on",
+)
+NAME_FIELDS = ("first_name", "last_name", "display_name")
 
 
 def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: ignore[no-untyped-def]
@@ -49,9 +60,8 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
     contacts = contacts.filter(archived=bool(data["archived"]))
     if query := data["q"].strip():
         # The ids of a UNION of the three matches: each part can use its trigram index on
-        # PostgreSQL (contacts 0004), and the few ids are then looked up by primary key
-        # (AnyOf). An OR of the three reads every contact of the user and tests each; an IN is
-        # planned as a join over all of them. The outer query keeps to the user's contacts.
+        # PostgreSQL (contacts 0004), where an OR of the three would test every contact of the
+        # user. The outer query keeps to the user's contacts.
         matches = (
             Contact.objects.filter(search_text__contains=query.upper())
             .order_by()
@@ -67,7 +77,7 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
                 .values("contact_id"),
             )
         )
-        contacts = contacts.filter(AnyOf(F("pk"), matches))
+        contacts = contacts.filter(pk__in=matches)
     if data["circle"]:
         contacts = contacts.filter(circle=data["circle"])
     if data["tag"]:
@@ -106,19 +116,25 @@ def counted_page(contacts: QuerySet[Contact], number: str | None) -> Page:
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, owner=request.user)
     contacts, sort = filtered_contacts(request, form)
-    contacts = contacts.only(*listing.LIST_FIELDS)
+    contacts = contacts.only(*LIST_FIELDS).prefetch_related(
+        Prefetch(
+            "tags", queryset=Tag.objects.filter(owner=request.user).only("name"), to_attr="tag_list"
+        )
+    )
     if form.is_valid() and form.cleaned_data["q"].strip():
         page = counted_page(contacts, request.GET.get("page"))
     else:  # without a search, counting the user's contacts is cheaper than COUNT() OVER ()
         page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     today = local_today(request.user)
-    rows = listing.contact_rows(list(page.object_list), today)
+    for contact in page.object_list:
+        contact.status = contact.checkin_status(today)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "rows": rows,
+        "contacts": page.object_list,
         "sort": sort,
         "query": query.urlencode(),
         # The bulk form's choices, without building the form (and its queryset) to read them.
@@ -129,32 +145,33 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _latest_of(contact_id: int) -> QuerySet[Interaction]:
-    return (
-        Interaction.objects.filter(contacts=contact_id)
-        .annotate(total=Window(Count("pk")))
-        .order_by("-occurred_on", "-pk")[:TIMELINE_SIZE]
-    )
-
-
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     today = local_today(request.user)
-    # The latest few, each row carrying how many there are in all: one query, not two.
-    latest = list(kept("contacts.latest", _latest_of, contact.pk))
-    details = listing.details_of(
-        contact, owner_id=request.user.pk, interaction_ids=[i.pk for i in latest], today=today
+    # Only the user's own contacts and tags are named (no form links another's).
+    mine = Contact.objects.filter(owner=request.user).only(*NAME_FIELDS, "introduced_by")
+    # Who introduced them and whom they introduced, in one query.
+    people = list(mine.filter(Q(introduced_by=contact) | Q(pk=contact.introduced_by_id)))
+    # The latest few, each row carrying how many there are in all (COUNT(*) OVER ()), and the
+    # others who were there.
+    timeline = list(
+        contact.interactions.annotate(total=Window(Count("pk"))).prefetch_related(
+            Prefetch("contacts", queryset=mine.exclude(pk=contact.pk), to_attr="others")
+        )[:TIMELINE_SIZE]
     )
     context = {
         "contact": contact,
-        "header": listing.contact_header(contact, today),
-        "about": listing.contact_about(contact, details),
-        "introductions": listing.introductions(details),
-        "breakdown": strength.explain(contact, today=today, activity=details.activity),
+        "status": contact.checkin_status(today),
+        "emails": list(contact.emails.all()),
+        "phones": list(contact.phones.all()),
+        "tags": list(contact.tags.filter(owner=request.user).only("name")),
+        "introducer": next((p for p in people if p.pk == contact.introduced_by_id), None),
+        "introduced": [p for p in people if p.introduced_by_id == contact.pk],
+        "breakdown": strength.explain(contact, today=today),
         "weights": strength.WEIGHTS,
-        "timeline": listing.timeline(latest, details.others),
+        "timeline": timeline,
         "timeline_size": TIMELINE_SIZE,
-        "timeline_total": latest[0].total if latest else 0,
+        "timeline_total": timeline[0].total if timeline else 0,
     }
     return render(request, "contacts/contact_detail.html", context)
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact
 from contacts.services import interaction_log
@@ -24,3 +28,10 @@ def log(owner: Any, *contacts: Contact, on: dt.date = TODAY, today: dt.date = TO
 def fresh(obj: Contact) -> Contact:
     obj.refresh_from_db()
     return obj
+
+
+def queries_of(run: Callable[[], Any]) -> int:
+    """How many queries `run()` sends: for complexity tests, never to pin an exact count."""
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured)

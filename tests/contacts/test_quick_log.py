@@ -126,3 +126,19 @@ def test_the_interaction_list_filters_by_kind(alice_client, alice):
     body = alice_client.get(reverse("contacts:interactions"), {"kind": "call"}).content.decode()
     assert "A call" in body
     assert "An e-mail" not in body
+
+
+def test_the_edit_page_draws_the_interactions_contacts_and_saves(alice_client, alice):
+    dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
+    alice_client.post(URL, form(dana, erin, notes="Coffee"))
+    interaction = Interaction.objects.get()
+    url = reverse("contacts:interaction_edit", args=[interaction.pk])
+    body = alice_client.get(url).content.decode()
+    assert f'value="{dana.pk}"' in body
+    assert f'value="{erin.pk}"' in body
+    assert '<details class="mb-3" open>' in body
+    assert 'name="follow_up_in"' not in body  # the quick log plans a follow-up; an edit cannot
+    response = alice_client.post(url, form(dana, notes="Coffee, and a walk"))
+    assert response.status_code == 302
+    assert Interaction.objects.get().notes == "Coffee, and a walk"
+    assert list(Interaction.objects.get().contacts.all()) == [dana]

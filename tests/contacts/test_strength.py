@@ -110,8 +110,7 @@ def test_the_nightly_refresh_aggregates_in_a_bounded_number_of_queries(
 
 
 @pytest.mark.django_db
-def test_the_contact_page_figures_match_the_nightly_batch_to_the_last_digit(alice):
-    # activity_of (one contact) and activities (a batch) are two queries for one answer.
+def test_the_activity_counts_what_the_formula_says_and_nothing_private(alice):
     dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
     days = [3, 40, 41, 200, 364, 366, 800]
     for n, days_ago in enumerate(days):
@@ -124,17 +123,35 @@ def test_the_contact_page_figures_match_the_nightly_batch_to_the_last_digit(alic
             initiated_by=[Initiator.ME, Initiator.THEM][n % 3 == 0],
             quality=1 + n % 5,
         )
-    batch = activities_of([dana.pk, erin.pk], today=TODAY)
-    assert activity_of(dana.pk, today=TODAY) == batch[dana.pk]
-    assert activity_of(erin.pk, today=TODAY) == batch[erin.pk]
-    assert batch[dana.pk].average_quality == pytest.approx((1 + 3 + 4 + 5) / 4)  # n = 0, 2, 3, 4
+    log(alice, dana, on=TODAY, kind=Kind.MEETING, initiated_by=Initiator.THEM, private=True)
+    found = activities_of([dana.pk, erin.pk], today=TODAY)
+    # Dana: a meeting, a call, a social and a meeting in the year (the notes and the private
+    # meeting count in no number); the first of all, a call 800 days ago, starts the tenure.
+    assert found[dana.pk] == Activity(
+        last_on=TODAY - dt.timedelta(days=3),
+        first_on=TODAY - dt.timedelta(days=800),
+        depth=3 + 2.5 + 0.5 + 3,
+        started_by_them=2,
+        counted=4,
+        average_quality=(1 + 3 + 4 + 5) / 4,
+    )
+    # Erin: a social in the year between two notes; a note counts only in the tenure.
+    assert found[erin.pk] == Activity(
+        last_on=TODAY - dt.timedelta(days=200),
+        first_on=TODAY - dt.timedelta(days=366),
+        depth=0.5,
+        started_by_them=1,
+        counted=1,
+        average_quality=4.0,
+    )
+    assert activity_of(dana.pk, today=TODAY) == found[dana.pk]
     assert activity_of(contact(alice, "Gus").pk, today=TODAY) == Activity()
 
 
 @pytest.mark.django_db
 def test_refreshing_a_few_contacts_writes_what_the_nightly_batch_writes(alice):
-    # An interaction's contacts are rescored one by one (`_few_refresh`); the nightly refresh
-    # reads them in a batch. Same strengths, same circles, same moves.
+    # An interaction's few contacts and the nightly refresh of everyone: same strengths, same
+    # circles, same moves.
     people = [contact(alice, f"P{n}", circle="inner", circle_pinned=n == 0) for n in range(4)]
     for n, person in enumerate(people):
         for days_ago in range(0, 30 * (n + 1), 9):
