@@ -11,15 +11,18 @@ export DEBUG ?= true
 # and the tests that need a service skip with a message (in CI they fail).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/networkcrm
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# `make test-sqlite`: the suite on SQLite, what `make run` uses (the test database is in memory).
+TEST_SQLITE_DATABASE_URL ?= sqlite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?= -n 2
 
 VENDOR := static/vendor
 
-.PHONY: help install assets migrate demo run test lint format check clean bench
+.PHONY: help install assets migrate demo run test test-sqlite lint format check clean bench
 
 help:
 	@echo "make run     install everything, migrate, load the demo, start web + worker + beat"
 	@echo "make test    lint, checks and the whole test suite (PostgreSQL + Redis + Chromium)"
+	@echo "make test-sqlite  the suite on SQLite, less the tests marked postgresql"
 	@echo "make bench   build benchmark data, measure the pages and the digest sweep (bench/README.md)"
 	@echo "make format  apply ruff's formatting and safe fixes"
 	@echo "make clean   remove the virtualenv, node_modules, built assets and var/"
@@ -80,6 +83,11 @@ test: install assets lint check
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: install assets
+	DATABASE_URL="$(TEST_SQLITE_DATABASE_URL)" \
+	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not postgresql"
 
 # Speed figures on PostgreSQL (BENCH_DATABASE_URL) and SQLite, then the digest sweep on
 # PostgreSQL with its own Redis database (BENCH_REDIS_URL, emptied); see bench/README.md.

@@ -3,7 +3,8 @@
 Personas: alice (owner), bob (another user), carol (alice's coach).
 A test that needs a service asks for its fixture. On a laptop without the service the
 test skips and says how to enable it; in CI (CI=true) it fails, so a missing service can
-never turn a red run green.
+never turn a red run green. A test that asks for `postgresql` is marked `postgresql` too, so
+the SQLite run (`make test-sqlite`, `-m "not postgresql"`) leaves it out rather than skip it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def reachable(url: str, default_port: int) -> bool:
         return False
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "postgresql" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests only need hashes that verify.
@@ -77,6 +85,8 @@ def alice_client(client, alice):
 
 @pytest.fixture
 def postgresql(db):
+    """For what only PostgreSQL does here: SKIP LOCKED between connections, worker processes
+    sharing the test database."""
     require(
         "PostgreSQL",
         connection.vendor == "postgresql",

@@ -134,6 +134,8 @@ def test_the_query_count_does_not_grow_with_the_rows(alice, bob):
     for i in range(5):  # existing contacts, the first rows match them; the others are new
         contact(alice, f"P{i}", linkedin_url=f"https://www.linkedin.com/in/p{i}")
         contact(bob, f"P{i}", linkedin_url=f"https://www.linkedin.com/in/p{i}")
+    # 30 rows: Django splits a bulk INSERT at SQLite's 999 parameters, and 30 contacts are
+    # one statement on either database; a query per row would still show 20 more.
     few = queries_to_import(alice, 10)
-    many = queries_to_import(bob, 300)
+    many = queries_to_import(bob, 30)
     assert few == many
