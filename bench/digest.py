@@ -220,12 +220,12 @@ def digest_users_ensure(count: int, today: dt.date) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from accounts.models import Profile, User
+    from bench.loaders import interactions_write
     from contacts.demo import (
         BATCH_SIZE,
         DEMO_PASSWORD,
         bulk_insert,
         derived_refresh,
-        interactions_write,
         invented_name,
     )
     from contacts.models import Contact

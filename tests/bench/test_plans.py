@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from contacts.demo import bench_users_load
+from bench.loaders import bench_users_load
 from goals.demo import BENCH_OBJECTIVES, bench_plan_load, demo_plan_load
 from goals.models import GoalPlan, Objective, Period, Priority, Tactic, Template
 

@@ -1,5 +1,5 @@
-"""Loads the demo network and, with --users, bulk data for benchmarks. Running it again
-changes nothing that is already there."""
+"""Loads the demo network and, with --users, the bench users' bulk data (bench/loaders.py).
+Running it again changes nothing that is already there."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import User
+from bench.loaders import bench_users_load
 from coaching.demo import DEMO_CLIENTS, demo_coaching_load
 from contacts.demo import (
     BENCH_EMAIL,
     DEMO_PASSWORD,
     DEMO_USERS,
     Created,
-    bench_users_load,
     demo_network_load,
     demo_users_ensure,
 )
