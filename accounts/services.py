@@ -1,10 +1,11 @@
-"""Writes across the user and their profile."""
+"""Writes across the user and their profile, and the account's deletion."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from accounts.models import Profile, User
+from imports.models import AccountExport, ImportJob
 
 
 @transaction.atomic
@@ -45,3 +46,24 @@ def profile_update(
         fields["weekly_summary_enabled"] = weekly_summary_enabled
     profile, _ = Profile.objects.update_or_create(user=user, defaults=fields)
     return profile
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Deletes the user and everything they own: contacts, interactions, plans, follow-ups,
+    pending digest deliveries (so nothing is sent afterwards: a queued send finds no row),
+    imports and exports, and their files once the deletion is committed: the files are the
+    one thing the database's cascade does not remove."""
+    files = [
+        (field.storage, field.name)
+        for model in (ImportJob, AccountExport)
+        for field in (obj.file for obj in model.objects.filter(owner=user).only("file"))
+        if field.name
+    ]
+    User.objects.filter(pk=user.pk).delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)

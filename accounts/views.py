@@ -9,12 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import LoginForm, PasswordResetForm, SettingsForm, SignUpForm
+from accounts.forms import (
+    AccountDeleteForm,
+    LoginForm,
+    PasswordResetForm,
+    SettingsForm,
+    SignUpForm,
+)
 from accounts.models import Profile
-from accounts.services import profile_update, user_sign_up
+from accounts.services import account_delete, profile_update, user_sign_up
 from coaching.services import make_coach
-from imports.forms import AccountDeleteForm
-from imports.services import account_delete
 from networkcrm.redirects import next_url, safe_next
 
 

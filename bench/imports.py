@@ -119,11 +119,10 @@ def child_build(rows: int, existing_count: int) -> dict[str, Any]:
     """A fresh bench user with `existing_count` contacts, and the CSV file for them."""
     _django()
     from accounts.models import User
-    from accounts.services import user_sign_up
+    from accounts.services import account_delete, user_sign_up
     from contacts.demo import COMPANIES, invented_name
     from contacts.models import Contact, ContactEmail
     from contacts.strength import strength_refresh
-    from imports.services import account_delete
 
     for old in User.objects.filter(email=USER):
         account_delete(user=old)  # its uploads go with it
@@ -349,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child == "clean":
         _django()
         from accounts.models import User
-        from imports.services import account_delete
+        from accounts.services import account_delete
 
         for user in User.objects.filter(email=USER):
             account_delete(user=user)

@@ -97,24 +97,3 @@ class MappingForm(forms.Form):
                 f"More than one column is set to {names}; choose one, or ignore the others."
             )
         return cleaned
-
-
-class AccountDeleteForm(forms.Form):
-    """Deleting an account asks for its password: a session left open is not enough."""
-
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Type your password to delete your account."},
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password; nothing was deleted.")
-        return password

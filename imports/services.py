@@ -783,27 +783,3 @@ def _record(job: ImportJob, results: list[Result], real_ids: dict[int, int]) -> 
 
 def max_upload_bytes() -> int:
     return settings.IMPORT_MAX_BYTES
-
-
-@transaction.atomic
-def account_delete(*, user: Any) -> None:
-    """Deletes the user and everything they own: contacts, interactions, plans, follow-ups,
-    pending digest deliveries (so nothing is sent afterwards: a queued send finds no row),
-    imports and exports, and their files once the deletion is committed. It lives here
-    because the files are the one thing the database's cascade does not remove."""
-    from accounts.models import User
-    from imports.models import AccountExport
-
-    files = [
-        (field.storage, field.name)
-        for model in (ImportJob, AccountExport)
-        for field in (obj.file for obj in model.objects.filter(owner=user).only("file"))
-        if field.name
-    ]
-    User.objects.filter(pk=user.pk).delete()
-
-    def remove_files() -> None:
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(remove_files)
