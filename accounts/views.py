@@ -37,7 +37,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         if form.cleaned_data.get("coach"):
             make_coach(user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ProfileBackend")
         messages.success(request, "Welcome to NetworkCRM. Your account is ready.")
         return redirect(next_url(request))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
