@@ -182,9 +182,18 @@ class Contact(models.Model):
             ),
             # Contact list sorted by strength.
             models.Index(fields=["owner", "-strength"], name="contact_owner_strength"),
-            # The contact list's count of a user's active contacts, from the index alone.
+            # A user's active contacts: the contact list's count, and the Today page's counts by
+            # circle and of due check-ins (followups.agenda), from the index alone.
             models.Index(
-                fields=["owner"], name="contact_owner_active", condition=Q(archived=False)
+                fields=["owner", "circle", "next_checkin_on", "last_interaction_on"],
+                name="contact_owner_active",
+                condition=Q(archived=False),
+            ),
+            # Birthdays this week (followups.agenda): the few contacts with a birthday.
+            models.Index(
+                fields=["owner", "birthday_month", "birthday_day"],
+                name="contact_owner_birthday",
+                condition=Q(archived=False, birthday_month__isnull=False),
             ),
         ]
         constraints = [

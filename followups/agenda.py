@@ -32,7 +32,7 @@ from django.db.models.functions import Lower, RowNumber
 
 from contacts.models import DUE_SOON_DAYS, CheckinStatus, Circle, Contact, Interaction, Kind
 from followups.models import FollowUp, FollowUpStatus
-from goals.models import Objective, Priority
+from goals.models import GoalPlan, Objective
 
 BIRTHDAY_DAYS = 7  # birthdays from today to six days ahead
 PENDING = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
@@ -68,6 +68,12 @@ class Agenda:
     more_followups: int = 0
     circles: dict[str, int] = field(default_factory=dict)  # active contacts by circle
     logged: int = 0  # active contacts with an interaction logged
+    has_plan: bool = False
+    plan_reviewed_at: dt.datetime | None = None
+
+    def plan_review_due(self, now: dt.datetime) -> bool:
+        """The monthly review of the active plan, as `GoalPlan.review_due` says."""
+        return self.has_plan and GoalPlan(reviewed_at=self.plan_reviewed_at).review_due(now)
 
     @property
     def is_empty(self) -> bool:
@@ -103,28 +109,37 @@ def _birthday_q(dates: Iterable[tuple[int, int]]) -> Q:
     return q
 
 
-def _plan_ranks(
+def _plans(
     user_ids: Collection[int],
-) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
-    """Each user's active plan's priorities (not the *not now* list) as ranks from 1, for
-    contacts and for objectives, by user."""
+) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]], dict[int, dt.datetime | None]]:
+    """Each user's active plan, in one query: its priorities (not the *not now* list) as ranks
+    from 1, for contacts and for objectives, and when it was last reviewed, by user."""
     rows = (
-        Priority.objects.filter(
-            plan__owner__in=user_ids, plan__ended_on__isnull=True, not_now=False
+        GoalPlan.objects.active()
+        .filter(owner__in=user_ids)
+        .order_by("owner_id", "priorities__position", "priorities__pk")
+        .values_list(
+            "owner_id",
+            "reviewed_at",
+            "priorities__contact_id",
+            "priorities__objective_id",
+            "priorities__not_now",
         )
-        .order_by("position", "pk")
-        .values_list("plan__owner_id", "contact_id", "objective_id")
     )
     contact_rank: dict[int, dict[int, int]] = defaultdict(dict)
     objective_rank: dict[int, dict[int, int]] = defaultdict(dict)
+    reviewed: dict[int, dt.datetime | None] = {}
     ranks: dict[int, int] = defaultdict(int)
-    for owner_id, contact_id, objective_id in rows:
+    for owner_id, reviewed_at, contact_id, objective_id, not_now in rows:
+        reviewed[owner_id] = reviewed_at
+        if not_now is None or not_now:  # no priority at all, or one for later
+            continue
         ranks[owner_id] += 1
         if contact_id:
             contact_rank[owner_id].setdefault(contact_id, ranks[owner_id])
         if objective_id:
             objective_rank[owner_id].setdefault(objective_id, ranks[owner_id])
-    return contact_rank, objective_rank
+    return contact_rank, objective_rank, reviewed
 
 
 def _best(values: Iterable[int | None]) -> int | None:
@@ -205,6 +220,8 @@ def agendas_for(
         for key in ("due", "soon", "logged"):
             mine[key] += row[key]
         mine["circles"][row["circle"]] = row["n"]
+    # The goal plans: what they prioritise (step 4), and whether a review is due.
+    contact_rank, objective_rank, reviewed = _plans(user_ids)
     # 3. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
     followups: dict[int, list[FollowUp]] = defaultdict(list)
     for made in (
@@ -222,6 +239,8 @@ def agendas_for(
             due_soon=counts[pk]["soon"] if pk in counts else 0,
             circles=counts[pk]["circles"] if pk in counts else {},
             logged=counts[pk]["logged"] if pk in counts else 0,
+            has_plan=pk in reviewed,
+            plan_reviewed_at=reviewed.get(pk),
         )
         for pk in user_ids
     }
@@ -232,7 +251,6 @@ def agendas_for(
     # 4. What the goal plans say matters: their priorities, and the contacts they reach —
     # named by a priority, targeted by a ranked objective, or with an interaction that served
     # one.
-    contact_rank, objective_rank = _plan_ranks(busy)
     ranked_ids: dict[int, set[int]] = {pk: set(contact_rank[pk]) for pk in busy}
     targets: dict[int, dict[int, list[int]]] = {pk: defaultdict(list) for pk in busy}
     planners = [pk for pk in busy if objective_rank[pk]]
@@ -336,6 +354,8 @@ def agendas_for(
             more_followups=len(followup_rows) - len(followup_rows[:limit]),
             circles=agendas[pk].circles,
             logged=agendas[pk].logged,
+            has_plan=agendas[pk].has_plan,
+            plan_reviewed_at=agendas[pk].plan_reviewed_at,
         )
     return agendas
 

@@ -52,7 +52,6 @@ from django.utils.text import Truncator
 
 from accounts.models import Profile, User
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
-from goals.models import GoalPlan
 from networkcrm.mail import shared_connection, shared_connection_reset, templated_email
 
 log = logging.getLogger(__name__)
@@ -469,18 +468,10 @@ def digest_messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, in
                 written[delivery.pk] = (None, 0)
             else:
                 agendas[delivery] = agenda
-    plans = {
-        plan.owner_id: plan
-        for plan in GoalPlan.objects.active()
-        .filter(owner__in=[d.user_id for d in agendas])
-        .only("owner_id", "reviewed_at")
-    }
     now = timezone.now()
     for delivery, agenda in agendas.items():
-        plan = plans.get(delivery.user_id)
-        review_due = plan is not None and plan.review_due(now)
         written[delivery.pk] = (
-            _digest_email(delivery, agenda, plan_review_due=review_due),
+            _digest_email(delivery, agenda, plan_review_due=agenda.plan_review_due(now)),
             agenda.count,
         )
     return written

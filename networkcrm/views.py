@@ -21,7 +21,6 @@ from followups.agenda import agenda_for
 from followups.forms import FollowUpForm
 from followups.models import Heartbeat
 from followups.views import snooze_days
-from goals.models import GoalPlan
 
 # Sections whose issue has not landed yet: a page that says so instead of a dead link.
 COMING_SOON: dict[str, tuple[str, str]] = {}
@@ -35,10 +34,9 @@ def today(request: HttpRequest) -> HttpResponse:
     day = local_today(request.user)
     agenda = agenda_for(request.user, today=day, limit=TODAY_LIMIT)
     circles = [(label, agenda.circles.get(value, 0)) for value, label in Circle.choices]
-    plan = GoalPlan.objects.active().filter(owner=request.user).only("reviewed_at").first()
     context = {
         "agenda": agenda,
-        "plan_review_due": plan is not None and plan.review_due(timezone.now()),
+        "plan_review_due": agenda.plan_review_due(timezone.now()),
         "circles": circles,
         "total": sum(agenda.circles.values()),
         "logged": agenda.logged,
