@@ -30,7 +30,7 @@ from goals.metrics import CATALOG, Number, Spec, for_user
 from goals.models import Platform, Tactic
 from goals.progress import Status
 from kpis.models import WeeklyKpi
-from kpis.rollup import WEEK, Comparison, duration_text, kpi_number
+from kpis.rollup import HEADLINES, WEEK, Comparison, duration_text, kpi_number
 from networkcrm.mail import templated_email
 
 # Named when this module lived in goals; kept, or the links in e-mails already sent would break.
@@ -39,17 +39,8 @@ AVERAGE_WEEKS = 4
 SUGGESTIONS = 3
 CLOSEST = (Circle.INNER, Circle.CLOSE)  # whose overdue check-ins a suggestion names
 OUTCOMES_LISTED = 10
-# What the e-mail compares, in this order.
-MEASURES = (
-    "interactions_by_kind",
-    "meaningful_connections",
-    "new_contacts",
-    "offline_share",
-    "followups_on_time",
-    "outcomes",
-    "outcome_value",
-    "minutes_spent",
-)
+# What the e-mail compares, in this order: the KPI page's headline measures.
+MEASURES = HEADLINES
 NAMES = ("first_name", "last_name", "display_name")
 
 
