@@ -17,13 +17,14 @@ PYTEST_ARGS ?= -n 2
 
 VENDOR := static/vendor
 
-.PHONY: help install assets migrate demo run test test-sqlite lint format check clean bench
+.PHONY: help install assets migrate demo run test test-sqlite lint format check clean bench bench-large
 
 help:
 	@echo "make run     install everything, migrate, load the demo, start web + worker + beat"
 	@echo "make test    lint, checks and the whole test suite (PostgreSQL + Redis + Chromium)"
 	@echo "make test-sqlite  the suite on SQLite, less the tests marked postgresql"
 	@echo "make bench   build benchmark data, measure the pages and the digest sweep (bench/README.md)"
+	@echo "make bench-large  the pages at 50,000 contacts and 1,000,000 interactions (PostgreSQL)"
 	@echo "make format  apply ruff's formatting and safe fixes"
 	@echo "make clean   remove the virtualenv, node_modules, built assets and var/"
 
@@ -96,6 +97,12 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 bench: install assets
 	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_REDIS_URL="$(BENCH_REDIS_URL)" \
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The large profile: one user with 50,000 contacts and 1,000,000 interactions, PostgreSQL only.
+BENCH_LARGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/networkcrm_bench_large
+bench-large: install assets
+	BENCH_LARGE_DATABASE_URL="$(BENCH_LARGE_DATABASE_URL)" \
+	$(BIN)/python -m bench --large $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var test-output .pytest_cache

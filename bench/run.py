@@ -44,6 +44,11 @@ from bench.digest import digest_table
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/networkcrm_bench"
+# The large profile (--large): one user's network at ten and twenty times the size, in a
+# database of its own so the regular bench data stays as it is.
+LARGE_POSTGRES = "postgres://postgres@127.0.0.1:5432/networkcrm_bench_large"
+LARGE_CONTACTS = 50_000
+LARGE_INTERACTIONS = 1_000_000
 SQLITE_FILE = OUT / "bench.sqlite3"
 BENCH_USER = "bench-user-1@example.com"
 PASSWORD = "networkcrm-demo"  # noqa: S105 (the demo password, printed by seed_demo too)
@@ -90,12 +95,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-digest", action="store_true", help="leave out the digest sweep step"
     )
     parser.add_argument(
+        "--large",
+        action="store_true",
+        help=f"the large profile: {LARGE_CONTACTS:,} contacts and {LARGE_INTERACTIONS:,} "
+        "interactions, PostgreSQL only, no digest step (BENCH_LARGE_DATABASE_URL)",
+    )
+    parser.add_argument(
         "--digest-users",
         type=int,
         default=DIGEST_USERS,
         help=f"users due in the digest step (default {DIGEST_USERS:,})",
     )
     args = parser.parse_args(argv)
+    if args.large:
+        args.contacts, args.interactions = LARGE_CONTACTS, LARGE_INTERACTIONS
+        args.only, args.skip_digest = "postgres", True
     if args.requests < 50:
         parser.error("--requests must be at least 50 for a meaningful p95.")
     if args.digest_users < 1:
@@ -107,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     targets = [
-        Target("postgres", os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES),
+        Target(
+            "postgres",
+            (os.environ.get("BENCH_LARGE_DATABASE_URL") or LARGE_POSTGRES)
+            if args.large
+            else (os.environ.get("BENCH_DATABASE_URL") or DEFAULT_POSTGRES),
+        ),
         Target("sqlite", f"sqlite:///{SQLITE_FILE}"),
     ]
     targets = [t for t in targets if args.only in (None, t.name)]
@@ -532,12 +551,13 @@ def report(targets: list[Target], args: argparse.Namespace, speed: dict[str, flo
             "clients": CLIENTS,
             "throughput_seconds": args.seconds,
             "skip_build": args.skip_build,
+            "large": args.large,
             "digest_users": None if args.skip_digest else args.digest_users,
             "targets_ms": TARGETS_MS,
         },
         "databases": {t.name: {"url": redact(t.url), **t.result} for t in targets},
     }
-    path = OUT / "results.json"
+    path = OUT / ("results-large.json" if args.large else "results.json")
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWritten to {path.relative_to(ROOT)}")
 

@@ -12,7 +12,6 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
-    path("soon/<slug:section>/", views.coming_soon, name="coming_soon"),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

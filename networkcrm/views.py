@@ -1,4 +1,4 @@
-"""Project-level pages: the Today dashboard, placeholders, and operator status."""
+"""Project-level pages: the Today dashboard and operator status."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -21,10 +21,6 @@ from followups.agenda import agenda_for
 from followups.forms import FollowUpForm
 from followups.models import Heartbeat
 from followups.views import snooze_days
-
-# Sections whose issue has not landed yet: a page that says so instead of a dead link.
-COMING_SOON: dict[str, tuple[str, str]] = {}
-
 
 # Of each list: a morning's worth, closest circles first; the rest are counted and linked.
 TODAY_LIMIT = 20
@@ -45,15 +41,6 @@ def today(request: HttpRequest) -> HttpResponse:
         **coach_messages(request.user),
     }
     return render(request, "today.html", context)
-
-
-def coming_soon(request: HttpRequest, section: str) -> HttpResponse:
-    if section not in COMING_SOON:
-        raise Http404("No such section.")
-    title, summary = COMING_SOON[section]
-    return render(
-        request, "coming_soon.html", {"section": section, "title": title, "summary": summary}
-    )
 
 
 @never_cache
