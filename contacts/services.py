@@ -100,9 +100,10 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     ids = sorted(set(contact_ids))
     if not ids:
         return
-    # Strength first: it may move an unpinned contact's circle, and with it the cadence.
+    # Strength first, with the last interaction from the same activity: it may move an unpinned
+    # contact's circle, and with it the cadence of the next check-in.
     strength_refresh(contact_ids=ids, today=today)
-    checkins_refresh(contacts=Contact.objects.filter(pk__in=ids))
+    Contact.objects.filter(pk__in=ids).update(**_next_checkin())
 
 
 def _check_contacts(*, owner_id: int, contacts: Sequence[Contact], objective: Any = None) -> None:

@@ -181,24 +181,34 @@ def explain(contact: Contact, *, today: dt.date, activity: Activity | None = Non
     )
 
 
-SCORED_FIELDS = ("pk", "circle", "circle_pinned", "cadence_days", "met_on", "strength")
+SCORED_FIELDS = (
+    "pk",
+    "circle",
+    "circle_pinned",
+    "cadence_days",
+    "met_on",
+    "strength",
+    "last_interaction_on",
+)
 
 
 def _rescore(contact: Contact, activity: Activity, today: dt.date) -> bool:
-    """Sets the contact's strength and (unless pinned) circle from its activity; whether the
-    circle moved."""
+    """Sets the contact's strength, (unless pinned) circle and last interaction from its
+    activity; whether the circle moved."""
     total = score(
         activity, cadence_days=contact.effective_cadence_days, met_on=contact.met_on, today=today
     ).total
     circle = contact.circle if contact.circle_pinned else suggested_circle(total)
     moved = circle != contact.circle
     contact.strength, contact.circle = total, circle
+    contact.last_interaction_on = activity.last_on
     return moved
 
 
 def strength_refresh(*, contact_ids: Iterable[int] | None = None, today: dt.date) -> list[int]:
-    """Recomputes strength (and the circle of unpinned contacts) for the given contacts, or
-    for everyone. Returns the ids whose circle moved, so their check-in date can follow."""
+    """Recomputes strength, the circle of unpinned contacts and the last interaction (all read
+    from the same activity) for the given contacts, or for everyone. Returns the ids whose
+    circle moved, so their check-in date can follow."""
     queryset = Contact.objects.order_by("pk")
     if contact_ids is not None:
         queryset = queryset.filter(pk__in=sorted(set(contact_ids)))
@@ -212,11 +222,13 @@ def strength_refresh(*, contact_ids: Iterable[int] | None = None, today: dt.date
         found = activities([c.pk for c in batch], today=today)
         changed = []
         for contact in batch:
-            before = (contact.strength, contact.circle)
+            before = (contact.strength, contact.circle, contact.last_interaction_on)
             if _rescore(contact, found.get(contact.pk, Activity()), today):
                 moved.append(contact.pk)
-            if (contact.strength, contact.circle) != before:
+            if (contact.strength, contact.circle, contact.last_interaction_on) != before:
                 changed.append(contact)
-        Contact.objects.bulk_update(changed, ["strength", "circle"], batch_size=BATCH)
+        Contact.objects.bulk_update(
+            changed, ["strength", "circle", "last_interaction_on"], batch_size=BATCH
+        )
         if len(batch) < BATCH:  # the last batch: no need to ask for another
             return moved
