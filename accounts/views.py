@@ -16,10 +16,15 @@ from accounts.forms import (
     SettingsForm,
     SignUpForm,
 )
-from accounts.models import Profile
+from accounts.models import Profile, is_coach
 from accounts.services import account_delete, profile_update, user_sign_up
 from coaching.services import make_coach
 from networkcrm.redirects import next_url, safe_next
+
+
+def coach_lands_on_caseload(user: object) -> bool:
+    """A coach (not an operator, who has the whole admin) starts from the caseload."""
+    return is_coach(user) and not getattr(user, "is_superuser", False)
 
 
 @login_not_required
@@ -47,6 +52,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # A coach's own Today page is empty: their work is the caseload. An explicit safe
+        # `next` still wins (Django asks `get_redirect_url` first).
+        if coach_lands_on_caseload(self.request.user):
+            return reverse("admin:coaching_client_changelist")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

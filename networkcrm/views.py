@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import local_today
+from accounts.views import coach_lands_on_caseload
 from coaching.today import coach_messages
 from contacts.models import Circle
 from followups.agenda import agenda_for
@@ -27,6 +28,8 @@ TODAY_LIMIT = 20
 
 
 def today(request: HttpRequest) -> HttpResponse:
+    if coach_lands_on_caseload(request.user):
+        return redirect("admin:coaching_client_changelist")
     day = local_today(request.user)
     agenda = agenda_for(request.user, today=day, limit=TODAY_LIMIT)
     circles = [(label, agenda.circles.get(value, 0)) for value, label in Circle.choices]
