@@ -39,6 +39,8 @@ from contacts.models import (
 )
 from contacts.services import checkins_refresh
 from contacts.strength import strength_refresh
+from followups.models import FollowUp
+from followups.services import followup_create
 
 DEMO_PASSWORD = "networkcrm-demo"  # noqa: S105 (printed for the demo on purpose)
 DEMO_USERS = {
@@ -702,3 +704,27 @@ def demo_network_load(*, owner: User, today: dt.date, seed: int = SEED) -> Creat
     if created.contacts or created.interactions:
         derived_refresh(contacts=Contact.objects.filter(owner=owner), today=today, created=created)
     return created
+
+
+# What the demo owner promised people: two due today, one three days late, one next week.
+DEMO_FOLLOWUPS = [
+    (-3, "Send the intro to the hiring manager they asked about"),
+    (0, "Share the article on platform teams we talked about"),
+    (0, "Say thank you for the referral, and how the interview went"),
+    (8, "Ask how the product launch went"),
+]
+
+
+def demo_followups_load(*, owner: User, today: dt.date) -> int:
+    """A handful of follow-ups with the owner's strongest contacts, added once (when the
+    owner has none), so Today and the digest show them from the start."""
+    if FollowUp.objects.filter(owner=owner).exists():
+        return 0
+    people = list(
+        Contact.objects.filter(owner=owner).order_by("-strength", "pk")[: len(DEMO_FOLLOWUPS)]
+    )
+    for contact, (days, about) in zip(people, DEMO_FOLLOWUPS, strict=False):
+        followup_create(
+            owner=owner, contacts=[contact], about=about, due_on=today + dt.timedelta(days=days)
+        )
+    return len(people)

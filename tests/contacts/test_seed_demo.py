@@ -10,6 +10,7 @@ from accounts.models import User
 from contacts.demo import GIVEN, GIVEN_END, demo_network
 from contacts.management.commands.seed_demo import DEMO_PASSWORD
 from contacts.models import Circle, Contact, ContactEmail, Interaction, Kind, Tag
+from followups.models import FollowUp, FollowUpStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,17 @@ def test_it_adds_emails_tags_and_introductions(demo):
 def test_it_asks_for_users_when_given_a_size():
     with pytest.raises(CommandError, match="add --users"):
         call_command("seed_demo", contacts=10)
+
+
+def test_it_gives_the_demo_user_followups_due_overdue_and_later(demo):
+    followups = FollowUp.objects.filter(owner=demo, status=FollowUpStatus.OPEN)
+    assert followups.filter(due_on=TODAY).count() >= 2
+    assert followups.filter(due_on__lt=TODAY).exists()
+    assert followups.filter(due_on__gt=TODAY).exists()
+    assert all(f.contacts.get().owner == demo for f in followups)
+
+
+def test_it_does_not_add_followups_again(demo):
+    count = FollowUp.objects.count()
+    call_command("seed_demo")
+    assert FollowUp.objects.count() == count

@@ -189,3 +189,17 @@ def test_it_lists_at_most_twenty_and_says_how_many_more(alice_client, alice):
     body = page(alice_client)
     assert body.count('data-testid="checkin"') == 20
     assert "And 5 more due." in body
+
+
+def test_it_lists_due_followups_before_checkins(alice_client, alice):
+    due(alice, "Dana", days_overdue=3, circle="inner")
+    followup(alice, contact(alice, "Eve"), about="Send the deck")
+    body = page(alice_client)
+    assert body.index('data-testid="followups"') < body.index('data-testid="checkins"')
+
+
+def test_the_navigation_has_followups_highlighted_on_their_page(alice_client):
+    link = f'href="{reverse("followups:list")}">Follow-ups</a>'
+    assert link in page(alice_client)
+    listing = alice_client.get(reverse("followups:list")).content.decode()
+    assert f'nav-link active" {link}' in listing

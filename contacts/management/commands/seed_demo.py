@@ -17,6 +17,7 @@ from contacts.demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
     Created,
+    demo_followups_load,
     demo_network_load,
     demo_users_ensure,
 )
@@ -66,6 +67,12 @@ class Command(BaseCommand):
         demo_users = demo_users_ensure()
         demo = demo_network_load(owner=demo_users["owner"], today=today)
         self._report(f"Demo network of {DEMO_USERS['owner'][0]}", demo)
+        followups = demo_followups_load(owner=demo_users["owner"], today=today)
+        self.stdout.write(
+            self.style.SUCCESS(f"Follow-ups of {DEMO_USERS['owner'][0]}: added {followups}.")
+            if followups
+            else f"Follow-ups of {DEMO_USERS['owner'][0]}: already there, nothing added."
+        )
         plan = demo_plan_load(owner=demo_users["owner"], today=today)
         self.stdout.write(
             self.style.SUCCESS(f"Goal plan of {DEMO_USERS['owner'][0]}: started ({plan.name}).")
