@@ -68,6 +68,30 @@ def test_the_picker_finds_contacts_by_name(alice_client, alice, bob):
     assert "Danaé" not in body
 
 
+def test_the_pickers_results_are_options_not_inputs(alice_client, alice):
+    # A result is not sent with the form, so a new search cannot drop someone chosen.
+    dana = contact(alice, "Dana")
+    body = alice_client.get(reverse("contacts:picker"), {"q": "dan"}).content.decode()
+    assert f'data-value="{dana.pk}"' in body
+    assert 'role="option"' in body
+    assert "<input" not in body
+
+
+def test_the_picker_offers_nothing_for_an_empty_search(alice_client, alice):
+    contact(alice, "Dana")
+    body = alice_client.get(reverse("contacts:picker"), {"q": " "}).content.decode()
+    assert "Dana" not in body
+
+
+def test_the_form_draws_the_chosen_contacts_as_chips(alice_client, alice):
+    dana = contact(alice, "Dana")
+    body = alice_client.get(URL, {"contact": dana.pk}, headers={"HX-Request": "true"})
+    body = body.content.decode()
+    assert f'name="contacts" value="{dana.pk}"' in body
+    assert 'aria-label="Remove Dana"' in body
+    assert 'role="combobox"' in body
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -96,6 +120,22 @@ def test_a_form_sent_back_with_errors_still_shows_the_chosen_contacts(alice_clie
     assert f'value="{dana.pk}"' in body
     assert "&lt;b&gt;Erin&lt;/b&gt;" in body
     assert "Someone Else" not in body
+
+
+def test_it_logs_one_interaction_with_three_contacts(alice_client, alice):
+    people = [contact(alice, name) for name in ("Feno", "Rosyn", "Tamsin")]
+    alice_client.post(URL, form(*people, notes="Group coffee"))
+    interaction = Interaction.objects.get()
+    assert set(interaction.contacts.all()) == set(people)
+
+
+def test_it_refuses_another_users_contact_among_its_own(alice_client, alice, bob):
+    dana, theirs = contact(alice, "Dana"), contact(bob, "Theirs")
+    body = alice_client.post(URL, form(dana, theirs)).content.decode()
+    assert "One of the chosen contacts is not in your network." in body
+    assert "Theirs" not in body
+    assert 'aria-label="Remove Dana"' in body
+    assert not Interaction.objects.exists()
 
 
 def test_it_refuses_another_users_contact(alice_client, alice, bob):

@@ -129,6 +129,28 @@ def test_it_refuses_another_users_contact_in_words(alice_client, bob):
     assert not FollowUp.objects.exists()
 
 
+def test_it_creates_a_followup_with_three_contacts(alice_client, alice):
+    people = [contact(alice, name) for name in ("Dana", "Erin", "Fred")]
+    alice_client.post(CREATE, form(*people))
+    assert set(FollowUp.objects.get().contacts.all()) == set(people)
+
+
+def test_it_refuses_another_users_contact_among_its_own(alice_client, alice, bob):
+    dana, theirs = contact(alice, "Dana"), contact(bob, "Theirs")
+    body = alice_client.post(CREATE, form(dana, theirs)).content.decode()
+    assert "One of the chosen contacts is not in your network." in body
+    assert "Theirs" not in body
+    assert 'aria-label="Remove Dana"' in body
+    assert not FollowUp.objects.exists()
+
+
+def test_the_form_draws_the_chosen_contacts_as_chips(alice_client, alice):
+    dana = contact(alice, "Dana")
+    body = alice_client.get(CREATE, {"contact": dana.pk}).content.decode()
+    assert f'name="contacts" value="{dana.pk}"' in body
+    assert 'aria-label="Remove Dana"' in body
+
+
 def test_it_edits_a_followup(alice_client, alice):
     dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
     pending = followup(alice, dana)

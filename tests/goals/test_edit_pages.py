@@ -227,6 +227,34 @@ def test_it_refuses_another_users_contact_as_a_target(alice_client, bob, plan):
     assert not plan.objectives.filter(title=OBJECTIVE["title"]).exists()
 
 
+def test_it_saves_several_target_contacts(alice_client, alice, plan):
+    people = [contact(alice, name) for name in ("Dana", "Erin", "Fred")]
+    alice_client.post(
+        reverse("goals:objective_create"), {**OBJECTIVE, "targets": [c.pk for c in people]}
+    )
+    objective = plan.objectives.get(title=OBJECTIVE["title"])
+    assert set(objective.targets.all()) == set(people)
+
+
+def test_it_refuses_another_users_contact_among_the_targets(alice_client, alice, bob, plan):
+    dana, theirs = contact(alice, "Dana"), contact(bob, "Zebedee")
+    page = add_objective(alice_client, targets=[dana.pk, theirs.pk])
+    assert "One of the chosen contacts is not in your network." in page
+    assert "Zebedee" not in page
+    assert 'aria-label="Remove Dana"' in page  # her own pick is kept, as a chip
+
+
+def test_the_edit_form_shows_the_targets_as_chips_and_only_them(alice_client, alice, plan):
+    dana = contact(alice, "Dana")
+    contact(alice, "Someone Else")
+    objective = plan.objectives.first()
+    objective.targets.set([dana])
+    page = text(alice_client.get(reverse("goals:objective_edit", args=[objective.pk])))
+    assert f'name="targets" value="{dana.pk}"' in page
+    assert 'aria-label="Remove Dana"' in page
+    assert "Someone Else" not in page
+
+
 def test_it_refuses_another_users_tag_for_an_objective(alice_client, alice, bob, plan):
     Tag.objects.create(owner=alice, name="mine")
     theirs = Tag.objects.create(owner=bob, name="secret")
@@ -371,7 +399,7 @@ def test_it_finds_target_contacts_to_add(alice_client, alice, bob):
     contact(alice, "Dana", company="Acme")
     contact(bob, "Dana", company="Bobco")
     page = text(alice_client.get(reverse("goals:contact_picker"), {"q": "dan"}))
-    assert 'name="targets"' in page
+    assert 'role="option"' in page
     assert "Acme" in page
     assert "Bobco" not in page
 
