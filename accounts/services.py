@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone as dj_timezone
 
 from accounts.models import Profile, User
+from followups.digest import digest_first_time
 from imports.models import AccountExport, ImportJob
 
 
@@ -37,9 +39,13 @@ def profile_update(
     }
     before = Profile.objects.filter(user=user).values(*fields).first()
     if before != fields:
-        # The digest's time follows: the next sweep sets it from the new hour, zone or choice.
-        # (A day already sent is never sent again: deliveries are one per user and date.)
-        fields["next_digest_at"] = None
+        # The digest's time follows at once: today if the hour is still ahead, now if it is
+        # this hour, else tomorrow. (A day already sent is never sent again: deliveries are
+        # one per user and date.)
+        chosen = Profile(timezone=timezone, digest_hour=digest_hour)
+        fields["next_digest_at"] = (
+            digest_first_time(chosen, dj_timezone.now()) if digest_enabled else None
+        )
     # The weekly rollup keeps its time through a change of zone: when it comes, it rolls up
     # the week that ended in the new zone, then moves to the new zone's Monday (kpis.rollup).
     if weekly_summary_enabled is not None:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import (
     AccountDeleteForm,
@@ -19,6 +19,7 @@ from accounts.forms import (
 from accounts.models import Profile, is_coach
 from accounts.services import account_delete, profile_update, user_sign_up
 from coaching.services import make_coach
+from followups.digest import TestDigestTooSoon, test_digest_request
 from networkcrm.redirects import next_url, safe_next
 
 
@@ -112,6 +113,20 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "accounts/settings.html",
         {"form": form, "profile": profile, "calendar_url": calendar_url},
     )
+
+
+@require_POST
+def test_digest(request: HttpRequest) -> HttpResponse:
+    """Today's digest now, marked as a test, through the digest's own engine."""
+    try:
+        test_digest_request(user=request.user)
+    except TestDigestTooSoon as too_soon:
+        messages.warning(request, str(too_soon))
+    else:
+        messages.success(
+            request, f"A test digest is on its way to {request.user.email}. It may take a minute."
+        )
+    return redirect(reverse("accounts:settings") + "#test-digest")
 
 
 @require_http_methods(["GET", "POST"])

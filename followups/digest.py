@@ -68,6 +68,8 @@ STALE_AFTER = dt.timedelta(hours=12)
 MAX_ATTEMPTS = 8
 # After the in-task retries, how long the sweep waits before trying again (doubling each time).
 RETRY_BACKOFF = dt.timedelta(minutes=1)
+# A test digest from Settings: at most one this often per user.
+TEST_DIGEST_EVERY = dt.timedelta(minutes=5)
 LINK_SALT = "followups.digest.link"
 UNSUBSCRIBE_SALT = "followups.digest.unsubscribe"
 
@@ -98,6 +100,13 @@ def digest_time_after(profile: Profile, moment: dt.datetime) -> dt.datetime:
     raise AssertionError("unreachable: a later day always has the hour")
 
 
+def digest_first_time(profile: Profile, now: dt.datetime) -> dt.datetime:
+    """When a newly chosen hour (a sign-up, a change in Settings) first comes: today if it is
+    still ahead, at once if it is the current hour, else tomorrow. The first ``digest_hour:00``
+    after an hour ago is exactly that: due now when this hour is the one chosen."""
+    return digest_time_after(profile, now - dt.timedelta(hours=1))
+
+
 def digest_schedule(profile: Profile, *, now: dt.datetime | None = None) -> Profile:
     """Sets when the user's next digest is due (after a change of hour, zone or choice)."""
     now = now or timezone.now()
@@ -107,11 +116,12 @@ def digest_schedule(profile: Profile, *, now: dt.datetime | None = None) -> Prof
 
 
 def digest_schedule_missing(*, now: dt.datetime | None = None) -> int:
-    """Schedules every user who wants the digest and has no time set (new sign-ups, imports)."""
+    """Schedules every user who wants the digest and has no time set (new sign-ups, imports),
+    for their first digest (`digest_first_time`)."""
     now = now or timezone.now()
     missing = list(Profile.objects.filter(digest_enabled=True, next_digest_at__isnull=True))
     for profile in missing:
-        profile.next_digest_at = digest_time_after(profile, now)
+        profile.next_digest_at = digest_first_time(profile, now)
     Profile.objects.bulk_update(missing, ["next_digest_at"], batch_size=SWEEP_BATCH)
     return len(missing)
 
@@ -219,6 +229,45 @@ def enqueue_sends(ids: Iterable[int], *, connection: Any = None) -> None:
     ids = list(ids)
     for at in range(0, len(ids), SEND_BATCH):
         digest_send_batch.apply_async((ids[at : at + SEND_BATCH],), connection=connection)
+
+
+class TestDigestTooSoon(Exception):
+    """A test digest was asked for less than `TEST_DIGEST_EVERY` ago."""
+
+    def __init__(self, wait: dt.timedelta) -> None:
+        self.wait = wait
+        minutes = max(1, -(-int(wait.total_seconds()) // 60))
+        super().__init__(
+            "A test digest is on its way already. You can ask for another in "
+            f"{minutes} minute{'s' if minutes != 1 else ''}."
+        )
+
+
+@transaction.atomic
+def test_digest_request(*, user: User) -> DigestDelivery:
+    """Today's digest now, marked as a test: a delivery row of kind test, queued once committed
+    and sent by the same worker as the daily one (so with its guarantees). It is not the day's
+    digest: that one still comes at its hour. At most one per `TEST_DIGEST_EVERY`."""
+    now = timezone.now()
+    # The profile's row lock makes two clicks at once wait for each other, so the second
+    # sees the first's delivery.
+    profile = Profile.objects.select_for_update().get(user=user)
+    last = (
+        DigestDelivery.objects.filter(user=user, kind=DeliveryKind.TEST)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None and now - last < TEST_DIGEST_EVERY:
+        raise TestDigestTooSoon(TEST_DIGEST_EVERY - (now - last))
+    delivery = DigestDelivery.objects.create(
+        user=user,
+        kind=DeliveryKind.TEST,
+        local_date=now.astimezone(zoneinfo.ZoneInfo(profile.timezone)).date(),
+        lease_until=now + lease(),
+    )
+    transaction.on_commit(partial(enqueue_sends, [delivery.pk]))
+    return delivery
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -447,7 +496,19 @@ def digest_message(delivery: DigestDelivery) -> tuple[Any, int]:
     return digest_messages([delivery])[delivery.pk]
 
 
-def digest_messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, int]]:
+def test_digest_message(delivery: DigestDelivery) -> tuple[Any, int]:
+    """A test digest: the day's digest as it would be, marked as a test, sent even when the
+    digest is off or there is nothing to say (it was asked for)."""
+    return test_digest_messages([delivery])[delivery.pk]
+
+
+def test_digest_messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, int]]:
+    return digest_messages(deliveries, test=True)
+
+
+def digest_messages(
+    deliveries: list[DigestDelivery], *, test: bool = False
+) -> dict[int, tuple[Any, int]]:
     """`digest_message` of many deliveries (with their users and profiles), by delivery, in
     the queries of one: the agendas of all their users at once, per day, then their plans."""
     from followups.agenda import agendas_for
@@ -455,7 +516,7 @@ def digest_messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, in
     written: dict[int, tuple[Any, int]] = {}
     by_day: dict[dt.date, list[DigestDelivery]] = {}
     for delivery in deliveries:
-        if delivery.user.profile.digest_enabled:
+        if test or delivery.user.profile.digest_enabled:
             by_day.setdefault(delivery.local_date, []).append(delivery)
         else:
             written[delivery.pk] = (None, 0)
@@ -464,14 +525,14 @@ def digest_messages(deliveries: list[DigestDelivery]) -> dict[int, tuple[Any, in
         found = agendas_for([d.user_id for d in some], today=day, limit=settings.DIGEST_MAX_ITEMS)
         for delivery in some:
             agenda = found[delivery.user_id]
-            if agenda.is_empty and not delivery.user.profile.digest_when_empty:
+            if agenda.is_empty and not (test or delivery.user.profile.digest_when_empty):
                 written[delivery.pk] = (None, 0)
             else:
                 agendas[delivery] = agenda
     now = timezone.now()
     for delivery, agenda in agendas.items():
         written[delivery.pk] = (
-            _digest_email(delivery, agenda, plan_review_due=agenda.plan_review_due(now)),
+            _digest_email(delivery, agenda, plan_review_due=agenda.plan_review_due(now), test=test),
             agenda.count,
         )
     return written
@@ -527,10 +588,14 @@ def _followup_line(item: Any, user: User) -> FollowUpLine:
     )
 
 
-def _digest_email(delivery: DigestDelivery, agenda: Any, *, plan_review_due: bool) -> Any:
+def _digest_email(
+    delivery: DigestDelivery, agenda: Any, *, plan_review_due: bool, test: bool = False
+) -> Any:
     user = delivery.user
     unsubscribe = unsubscribe_link(user)
     context = {
+        "test": test,
+        "profile": user.profile,
         "user": user,
         "agenda": agenda,
         "plan_review_due": plan_review_due,
@@ -582,8 +647,14 @@ BatchWriter = Callable[[list[DigestDelivery]], dict[int, tuple[Any, int]]]
 # What each kind of delivery sends. The daily digest is this module's own; an app that sends
 # another kind through this engine calls `register_message` from its AppConfig.ready() (the
 # weekly summary: kpis.apps).
-MESSAGES: dict[str, MessageWriter] = {DeliveryKind.DAILY: digest_message}
-BATCH_MESSAGES: dict[str, BatchWriter] = {DeliveryKind.DAILY: digest_messages}
+MESSAGES: dict[str, MessageWriter] = {
+    DeliveryKind.DAILY: digest_message,
+    DeliveryKind.TEST: test_digest_message,
+}
+BATCH_MESSAGES: dict[str, BatchWriter] = {
+    DeliveryKind.DAILY: digest_messages,
+    DeliveryKind.TEST: test_digest_messages,
+}
 
 
 def register_message(kind: str, write: MessageWriter, *, batch: BatchWriter | None = None) -> None:

@@ -102,6 +102,8 @@ class DeliveryStatus(models.TextChoices):
 class DeliveryKind(models.TextChoices):
     DAILY = "daily", "Daily digest"
     WEEKLY = "weekly", "Weekly summary"
+    # Asked for in Settings: today's digest, marked as a test, beside the day's real one.
+    TEST = "test", "Test digest"
 
 
 class DigestDelivery(models.Model):
@@ -132,8 +134,12 @@ class DigestDelivery(models.Model):
         ordering = ["-local_date", "-pk"]
         verbose_name_plural = "digest deliveries"
         constraints = [
+            # A test digest may be asked for again the same day (rate-limited in
+            # digest.test_digest_request), so it is left out of the one-per-day rule.
             models.UniqueConstraint(
-                fields=["user", "kind", "local_date"], name="digestdelivery_one_per_user_and_day"
+                fields=["user", "kind", "local_date"],
+                condition=~Q(kind="test"),
+                name="digestdelivery_one_per_user_and_day",
             ),
         ]
         indexes = [

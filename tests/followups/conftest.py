@@ -92,9 +92,10 @@ def database_url() -> str:
 
 @pytest.fixture
 def isolated_redis(redis_url: str) -> str:
-    """A Redis database of its own per xdist worker, emptied first."""
+    """A Redis database of its own per xdist worker, emptied first: from 10 up, or from
+    TEST_WORKER_REDIS_DB when several runs share one Redis."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    number = 10 + int(worker.removeprefix("gw") or 0)
+    number = int(os.environ.get("TEST_WORKER_REDIS_DB", "10")) + int(worker.removeprefix("gw") or 0)
     url = urlunparse(urlparse(redis_url)._replace(path=f"/{number}"))
     redis.Redis.from_url(url).flushdb()
     return url

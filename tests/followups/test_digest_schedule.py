@@ -190,3 +190,47 @@ def test_four_sweeps_at_once_claim_each_of_2000_users_exactly_once(postgresql):
     assert DigestDelivery.objects.count() == 2000
     assert len(queued) == 2000
     assert len(set(queued)) == 2000
+
+
+# --- The first digest after choosing an hour ----------------------------------------------
+
+NOON_IN_PARIS = at(2026, 6, 15, 10, 30)  # 12:30 in Paris (UTC+2 in summer)
+
+
+def choose_hour(user, hour: int, *, enabled: bool = True) -> Profile:
+    with time_machine.travel(NOON_IN_PARIS, tick=False):
+        return profile_update(
+            user=user, name="", timezone="Europe/Paris", digest_hour=hour, digest_enabled=enabled
+        )
+
+
+@pytest.mark.django_db
+def test_an_hour_still_ahead_today_sends_the_first_digest_today(alice):
+    assert choose_hour(alice, 18).next_digest_at == at(2026, 6, 15, 16)
+
+
+@pytest.mark.django_db
+def test_the_current_hour_makes_the_first_digest_due_at_once(alice):
+    assert choose_hour(alice, 12).next_digest_at == at(2026, 6, 15, 10)
+    with time_machine.travel(NOON_IN_PARIS + dt.timedelta(minutes=1), tick=False):
+        assert digest_sweep(enqueue=lambda ids: None).claimed == 1
+    (delivery,) = DigestDelivery.objects.filter(user=alice)
+    assert delivery.local_date == dt.date(2026, 6, 15)
+    assert Profile.objects.get(user=alice).next_digest_at == at(2026, 6, 16, 10)
+
+
+@pytest.mark.django_db
+def test_an_hour_already_passed_sends_the_first_digest_tomorrow(alice):
+    assert choose_hour(alice, 9).next_digest_at == at(2026, 6, 16, 7)
+
+
+@pytest.mark.django_db
+def test_a_digest_turned_off_has_no_first_time(alice):
+    assert choose_hour(alice, 18, enabled=False).next_digest_at is None
+
+
+@pytest.mark.django_db
+def test_a_new_user_at_their_hour_gets_the_first_digest_at_once():
+    with time_machine.travel(at(2026, 6, 1, 7, 20), tick=False):
+        users(1)  # UTC, 07:00
+        assert digest_sweep(enqueue=lambda ids: None).claimed == 1
