@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Concat, Upper
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+
+from contacts.search import SearchTextField
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -146,27 +147,9 @@ class Contact(models.Model):
     # "Not before": a snoozed check-in is due no earlier than this (followups' snooze).
     checkin_snoozed_until = models.DateField(null=True, blank=True, editable=False)
     strength = models.PositiveSmallIntegerField(default=0, editable=False)
-    # What the list's search reads: one upper-cased column kept by the database, instead of
-    # upper-casing six columns of every contact on every keystroke.
-    search_text = models.GeneratedField(
-        expression=Upper(
-            Concat(
-                "first_name",
-                Value(" "),
-                "last_name",
-                Value(" "),
-                "display_name",
-                Value(" "),
-                "company",
-                Value(" "),
-                "title",
-                Value(" "),
-                Cast("notes", models.CharField()),
-            )
-        ),
-        output_field=models.TextField(),
-        db_persist=True,
-    )
+    # What the list's search reads: the searched columns folded in Python (contacts.search),
+    # kept by the field on every save, so SQLite and PostgreSQL match accents and case alike.
+    search_text = SearchTextField(editable=False, default="")
 
     objects = ContactQuerySet.as_manager()
 

@@ -271,10 +271,24 @@ def _utc_midnight(day: dt.date) -> dt.datetime:
     "New contacts",
     unit="count",
     source="contacts",
-    help="Contacts you added, by the day you added them.",
+    help=(
+        "People you met, by the day you met them (for a contact without that date, the day "
+        "you added it): old connections imported today are not new."
+    ),
 )
 def _new_contacts(scope: Scope) -> Expression:
-    return _count(_added_in(scope))
+    # One date decides: `met_on` (which the LinkedIn import sets from the connection date),
+    # else the local day the contact was added, right for one added by hand. The first test
+    # only keeps the conversion of `created_at` to the few rows that may need it.
+    met = Coalesce("met_on", LocalDate("created_at", _owner_timezone()), output_field=DateField())
+    near = Q(met_on__gte=scope.start, met_on__lt=scope.end) | Q(
+        met_on__isnull=True,
+        created_at__gte=_utc_midnight(scope.start - dt.timedelta(days=1)),
+        created_at__lt=_utc_midnight(scope.end + dt.timedelta(days=1)),
+    )
+    return _count(
+        near & scope.audience & Q(GreaterThanOrEqual(met, scope.start), LessThan(met, scope.end))
+    )
 
 
 @register(

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from contacts import strength
 from contacts.models import Circle, Contact, ContactEmail, ContactPhone, Source
+from contacts.search import SEARCHED_FIELDS, search_text
 from contacts.services import checkins_refresh, tags_for
 from imports.copy import copy_insert
 from imports.dedupe import Index, folded
@@ -667,6 +668,8 @@ def _save_new(job: ImportJob, new: dict[int, Target]) -> dict[int, int]:
     if not new:
         return {}
     temps = list(new)
+    for t in temps:  # COPY writes the attributes as they are; no field sets this one
+        new[t].contact.search_text = search_text(new[t].contact)
     copy_insert(Contact, [new[t].contact for t in temps])
     real_ids = {t: new[t].contact.pk for t in temps}
     ContactEmail.objects.bulk_create(
@@ -708,12 +711,14 @@ def _save_existing(owner: Any, targets: dict[int, Target]) -> None:
         # One INSERT … ON CONFLICT (id) DO UPDATE of the changed columns: the rows were read
         # whole and locked above, so this only updates; it costs what an INSERT costs, where
         # bulk_update's CASE per row and column grows slow with thousands.
-        names = sorted({name for t in targets.values() for name in t.changed} | {"updated_at"})
+        names = {name for t in targets.values() for name in t.changed} | {"updated_at"}
+        if names & set(SEARCHED_FIELDS):  # the field folds the whole row on the INSERT side
+            names.add("search_text")
         Contact.objects.bulk_create(
             changed,
             update_conflicts=True,
             unique_fields=["id"],
-            update_fields=names,
+            update_fields=sorted(names),
             batch_size=BATCH_SIZE,
         )
     # A contact that had no e-mail (or phone) gets its first one as the primary.

@@ -32,6 +32,7 @@ from goals.metrics import CATALOG, Spec, _sqlite_local_date, for_all_users, for_
 from goals.models import GoalPlan, Objective, Period
 from tests.conftest import PASSWORD
 from tests.contacts.factories import contact, log
+from tests.imports.conftest import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,42 @@ def test_it_puts_a_sunday_night_contact_in_that_iso_week_in_auckland(dave):
     assert for_user(dave, *this_week, specs, now=NOW) == {"new": 1}
     assert for_user(dave, *next_week, specs, now=NOW) == {"new": 1}
     assert for_all_users(*this_week, specs, now=NOW)[dave.pk] == {"new": 1}
+
+
+# The week of `NOW`, Monday 15 to Sunday 21 June.
+WEEK = (dt.date(2026, 6, 15), dt.date(2026, 6, 22))
+
+
+def new_this_week(user: Any) -> int:
+    specs = {"n": Spec("new_contacts")}
+    mine = for_user(user, *WEEK, specs, now=NOW)["n"]
+    assert for_all_users(*WEEK, specs, users=[user], now=NOW)[user.pk] == {"n": mine}
+    return mine
+
+
+def test_an_old_connection_imported_this_week_is_not_a_new_contact(alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(NOW, tick=False):
+        run_import(alice, "linkedin_connections.csv")  # connected 2019 to 2024
+    assert Contact.objects.get(first_name="Ravi").met_on == dt.date(2019, 11, 27)
+    assert new_this_week(alice) == 0
+    november_2019 = {"n": Spec("new_contacts")}
+    assert for_user(alice, dt.date(2019, 11, 1), dt.date(2019, 12, 1), november_2019, now=NOW) == {
+        "n": 1
+    }
+
+
+def test_a_contact_added_by_hand_without_a_date_counts_the_day_it_was_added(alice):
+    person(alice, "Hand", added=dt.datetime(2026, 6, 16, 9, tzinfo=dt.UTC))
+    person(alice, "Last week", added=dt.datetime(2026, 6, 12, 9, tzinfo=dt.UTC))
+    assert new_this_week(alice) == 1
+
+
+def test_a_contact_met_this_week_counts_whenever_it_was_added(alice):
+    may, tuesday = dt.datetime(2026, 5, 2, tzinfo=dt.UTC), dt.datetime(2026, 6, 16, tzinfo=dt.UTC)
+    person(alice, "Met", added=may, met_on=dt.date(2026, 6, 21))
+    person(alice, "Added", added=tuesday, met_on=dt.date(2026, 6, 14))
+    assert new_this_week(alice) == 1
 
 
 def test_it_counts_new_contacts_someone_introduced(alice):
@@ -521,6 +558,7 @@ contacts_strategy = st.lists(
             "checkin_day": st.none() | DAYS,
             "introduced": st.booleans(),
             "mentor": st.booleans(),
+            "met_day": st.none() | st.integers(-10, 40),
         }
     ),
     min_size=1,
@@ -556,6 +594,7 @@ def build(
             industry=row["industry"],
             archived=row["archived"],
             strength=row["strength"],
+            met_on=None if row["met_day"] is None else START + dt.timedelta(days=row["met_day"]),
             next_checkin_on=None
             if row["checkin_day"] is None
             else START + dt.timedelta(days=row["checkin_day"]),
@@ -727,13 +766,11 @@ def columns_read(node: Any, found: set[tuple[str, str]] | None = None) -> set[tu
 
 
 def test_sqlites_covering_indexes_hold_every_column_the_catalog_reads(alice):
-    """contacts 0009 (and 0010, which adds `private`) give SQLite indexes that hold what the
+    """contacts 0009 (0010 adds `private`, 0013 `met_on`) give SQLite indexes that hold what the
     one-user statement reads of interactions and contacts (it ignores INCLUDE columns). A
     metric reading a column outside them would quietly send SQLite back to the tables: this
     names it, from the statement's querysets."""
-    migration = importlib.import_module(
-        "contacts.migrations.0010_private_interactions_count_nowhere"
-    )
+    migration = importlib.import_module("contacts.migrations.0013_met_on_in_sqlite_metric_index")
     covered = {
         table: {column.strip() for column in columns.split(",")} | {"id"}
         for _name, table, columns in migration.INDEXES
