@@ -10,7 +10,8 @@ from django.db.models import Q
 from accounts.models import User
 from bench import loaders
 from contacts.demo import DEMO_PASSWORD
-from contacts.models import Contact, ContactEmail, Interaction
+from contacts.models import Contact, Interaction
+from tests.contacts.test_seed_demo import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,21 +22,6 @@ TODAY = dt.date(2026, 3, 2)
 def frozen():
     with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC), tick=False):
         yield
-
-
-def snapshot():
-    return {
-        "contacts": list(
-            Contact.objects.order_by("pk").values_list(
-                "pk", "first_name", "circle", "strength", "next_checkin_on", "created_at"
-            )
-        ),
-        "interactions": Interaction.objects.count(),
-        "links": Interaction.contacts.through.objects.count(),
-        "tags": Contact.tags.through.objects.count(),
-        "emails": ContactEmail.objects.count(),
-        "users": User.objects.count(),
-    }
 
 
 def test_it_creates_bench_users_of_the_requested_size(capsys):
