@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, validat
 from django.db import models
 from django.db.models import Q
 
+from communities.models import Community
 from contacts.models import (
     CheckinStatus,
     Circle,
@@ -237,6 +238,7 @@ class InteractionForm(forms.ModelForm):
             "notes",
             "private",
             "objective",
+            "community",
         ]
         widgets = {
             "occurred_on": forms.DateInput(attrs={"type": "date"}),
@@ -247,9 +249,11 @@ class InteractionForm(forms.ModelForm):
             "duration_minutes": "Minutes",
             "quality": "Quality (1–5)",
             "objective": "Objective it served",
+            "community": "Where (a community)",
         }
         error_messages = {
             "objective": {"invalid_choice": "Pick one of the objectives of your plan."},
+            "community": {"invalid_choice": "Pick one of your communities."},
             "occurred_on": {"invalid": "Enter the date as YYYY-MM-DD."},
             "duration_minutes": {"min_value": "The duration cannot be negative."},
         }
@@ -272,6 +276,12 @@ class InteractionForm(forms.ModelForm):
             chosen = self.chosen_contacts(owner)
             self.fields["contacts"].widget.choices = chosen
             self.offers_objective = self.objective_choices(owner, [pk for pk, _name in chosen])
+        community = self.fields["community"]
+        community.queryset = Community.objects.owned_by(owner).only("name")
+        community.empty_label = "None"
+        community.help_text = ""
+        # Offered when the owner has communities; a POST only validates (no query unless sent).
+        self.offers_community = True if self.is_bound else community.queryset.exists()
         # The quick log can plan the next step; an edit cannot.
         self.plans_follow_up = not self.instance.pk
         if self.plans_follow_up:
@@ -410,3 +420,18 @@ class BulkForm(forms.Form):
         if cleaned.get("action") == "circle" and not cleaned.get("circle"):
             self.add_error("circle", "Pick the circle to move them to.")
         return cleaned
+
+
+def picked_contacts(
+    form: forms.BaseForm, name: str, contacts: Any, saved: Any
+) -> list[tuple[int, str]]:
+    """The people a picker field shows as chosen: what was sent, else what is saved. Only
+    those are drawn (a network can hold thousands); the picker adds more by search, and the
+    field's queryset still validates any of the owner's contacts."""
+    if form.is_bound:
+        raw = [v for v in form.data.getlist(form.add_prefix(name)) if str(v).isdigit()]
+    else:
+        raw = list(saved) if saved else []
+    if not raw:
+        return []
+    return [(c.pk, c.name) for c in contacts.filter(pk__in=raw)]

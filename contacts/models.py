@@ -368,6 +368,15 @@ class Interaction(models.Model):
         related_name="interactions",
         help_text="The objective this served, if any.",
     )
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+        verbose_name="where",
+        help_text="The community it happened in, if any; the people in it join its members.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InteractionQuerySet.as_manager()

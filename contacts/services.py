@@ -106,7 +106,9 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     Contact.objects.filter(pk__in=ids).update(**_next_checkin())
 
 
-def _check_contacts(*, owner_id: int, contacts: Sequence[Contact], objective: Any = None) -> None:
+def _check_contacts(
+    *, owner_id: int, contacts: Sequence[Contact], objective: Any = None, community: Any = None
+) -> None:
     """Forms validate this in words; the services refuse it outright for any other caller."""
     if not contacts:
         raise ValueError("An interaction needs at least one contact.")
@@ -114,6 +116,8 @@ def _check_contacts(*, owner_id: int, contacts: Sequence[Contact], objective: An
         raise PermissionError("Every contact must belong to the owner.")
     if objective is not None and objective.plan.owner_id != owner_id:
         raise PermissionError("The objective must be one of the owner's.")
+    if community is not None and community.owner_id != owner_id:
+        raise PermissionError("The community must be one of the owner's.")
 
 
 @transaction.atomic
@@ -121,9 +125,15 @@ def interaction_log(
     *, owner: Any, contacts: Sequence[Contact], today: dt.date, **fields: Any
 ) -> Interaction:
     """Logs one interaction with one or more of the owner's contacts."""
-    _check_contacts(owner_id=owner.pk, contacts=contacts, objective=fields.get("objective"))
+    _check_contacts(
+        owner_id=owner.pk,
+        contacts=contacts,
+        objective=fields.get("objective"),
+        community=fields.get("community"),
+    )
     interaction = Interaction.objects.create(owner=owner, sole_contact=_sole(contacts), **fields)
     _links_write(interaction, contacts)
+    _members_add(interaction, contacts)
     # A new conversation settles any snoozed check-in: the cadence starts again from it. A
     # private one leaves the check-in as it was (it counts in no number).
     if not interaction.private:
@@ -139,7 +149,10 @@ def interaction_update(
     *, interaction: Interaction, contacts: Sequence[Contact], today: dt.date, **fields: Any
 ) -> Interaction:
     _check_contacts(
-        owner_id=interaction.owner_id, contacts=contacts, objective=fields.get("objective")
+        owner_id=interaction.owner_id,
+        contacts=contacts,
+        objective=fields.get("objective"),
+        community=fields.get("community"),
     )
     before = set(interaction.contacts.values_list("pk", flat=True))
     for name, value in fields.items():
@@ -147,8 +160,21 @@ def interaction_update(
     interaction.sole_contact = _sole(contacts)
     interaction.save()
     _links_write(interaction, contacts, before=before)
+    _members_add(interaction, contacts)
     _refresh(before | {c.pk for c in contacts}, today=today)
     return interaction
+
+
+def _members_add(interaction: Interaction, contacts: Sequence[Contact]) -> None:
+    """The people of an interaction in a community are people you know from it: one INSERT,
+    whoever was a member already."""
+    if interaction.community_id is None:
+        return
+    Member = Interaction._meta.get_field("community").related_model.members.through
+    Member.objects.bulk_create(
+        [Member(community_id=interaction.community_id, contact_id=c.pk) for c in contacts],
+        ignore_conflicts=True,
+    )
 
 
 def _sole(contacts: Sequence[Contact]) -> Contact | None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
+from communities.scoping import get_community_for
 from contacts import strength
 from contacts.forms import (
     FOLLOW_UP_FIELDS,
@@ -311,6 +312,8 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if (contact_id := request.GET.get("contact", "").strip()).isdigit():
         initial["contacts"] = [get_contact_for(request.user, int(contact_id)).pk]
+    if (community_id := request.GET.get("community", "").strip()).isdigit():
+        initial["community"] = get_community_for(request.user, int(community_id)).pk
     form = InteractionForm(request.POST or None, owner=request.user, today=today, initial=initial)
     if request.method == "POST" and form.is_valid():
         skip = ("contacts", *FOLLOW_UP_FIELDS)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "contacts",
     "goals",
     "kpis",
+    "communities",
     "followups",
     "imports",
     "coaching",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("followups/", include("followups.urls")),
     path("goals/", include("goals.urls")),
     path("kpis/", include("kpis.urls")),
+    path("communities/", include("communities.urls")),
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
     path("status/", views.status, name="status"),

@@ -1,0 +1,155 @@
+"""Communities: the list, one community's page, and the form that makes or changes one.
+Every page reads a bounded number of rows, whatever the size of the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import local_today
+from communities.forms import CommunityForm
+from communities.models import Community
+from communities.scoping import communities_for, get_community_for
+from contacts.models import Contact, Interaction
+from followups.models import FollowUp
+from followups.services import PENDING
+from kpis.rollup import monday
+
+PAGE_SIZE = 50
+LOGGED_SHOWN = 20
+NOT_FOLLOWED_SHOWN = 20
+WEEKS_SHOWN = 4
+
+
+def _minutes_there(community: Any, since: dt.date) -> Subquery:
+    """Minutes logged in the community since a day: counted interactions only (private ones
+    count in no number, their owner's own included)."""
+    rows = (
+        Interaction.objects.counted()
+        .filter(community=community, occurred_on__gte=since)
+        .order_by()
+        .values("community")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def community_list(request: HttpRequest) -> HttpResponse:
+    week = monday(local_today(request.user))
+    members = (
+        Community.members.through.objects.filter(community=OuterRef("pk"))
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = communities_for(request.user).annotate(
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+        minutes_this_week=_minutes_there(OuterRef("pk"), week),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "communities/community_list.html", {"page": page, "week": week})
+
+
+def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    community = get_community_for(request.user, pk)
+    today = local_today(request.user)
+    week = monday(today)
+    counted_here = Interaction.objects.counted().filter(community=community)
+    # Time given against time planned: this week and the weeks before it, in one query.
+    since = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
+    minutes = dict.fromkeys((since + dt.timedelta(weeks=n) for n in range(WEEKS_SHOWN)), 0)
+    for day, spent in counted_here.filter(occurred_on__gte=since).values_list(
+        "occurred_on", "duration_minutes"
+    ):
+        minutes[monday(day)] += spent or 0
+    # Members, strongest first, each with the last day you met them there.
+    last_here = (
+        counted_here.filter(contacts=OuterRef("pk"))
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
+    members = community.members.active().annotate(last_here=Subquery(last_here))
+    page = Paginator(members.order_by("-strength", "first_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Met there and not followed up: nothing logged with them since, no follow-up waiting.
+    waiting = FollowUp.objects.filter(contacts=OuterRef("pk"), status__in=PENDING)
+    not_followed = (
+        members.filter(last_here__isnull=False)
+        .filter(Q(last_interaction_on__isnull=True) | Q(last_interaction_on__lte=F("last_here")))
+        .exclude(Exists(waiting))
+        .order_by("-last_here", "first_name", "pk")
+    )
+    logged = (
+        Interaction.objects.filter(community=community)
+        .prefetch_related(
+            Prefetch(
+                "contacts", queryset=Contact.objects.only("first_name", "last_name", "display_name")
+            )
+        )
+        .order_by("-occurred_on", "-pk")[:LOGGED_SHOWN]
+    )
+    context = {
+        "community": community,
+        "page": page,
+        "weeks": [(start, minutes[start]) for start in sorted(minutes, reverse=True)],
+        "this_week": minutes[week],
+        "not_followed": list(not_followed[:NOT_FOLLOWED_SHOWN]),
+        "not_followed_count": not_followed.count(),
+        "logged": logged,
+        "today": today,
+    }
+    return render(request, "communities/community_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def community_create(request: HttpRequest) -> HttpResponse:
+    return _community_form(request, Community())
+
+
+@require_http_methods(["GET", "POST"])
+def community_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _community_form(request, get_community_for(request.user, pk))
+
+
+def _community_form(request: HttpRequest, community: Community) -> HttpResponse:
+    form = CommunityForm(request.POST or None, instance=community, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        community = form.save()
+        messages.success(request, f"Saved “{community.name}”.")
+        return redirect("communities:detail", community.pk)
+    return render(request, "communities/community_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def community_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    community = get_community_for(request.user, pk)
+    if request.method == "POST":
+        name = community.name
+        community.delete()
+        messages.success(
+            request, f"Deleted “{name}”. Its interactions stay in your log, without the place."
+        )
+        return redirect("communities:list")
+    return render(request, "communities/community_confirm_delete.html", {"community": community})
