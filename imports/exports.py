@@ -325,6 +325,16 @@ def _followup_items(owner: Any) -> Iterator[dict[str, Any]]:
             yield row(followup, contacts=contacts[followup.pk])
 
 
+def _community_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from communities.models import Community
+
+    through = Community.members.through
+    for chunk in _keyset(Community.objects.filter(owner=owner)):
+        members = _ids_by(through, "community_id", "contact_id", [c.pk for c in chunk])
+        for community in chunk:
+            yield row(community, members=members[community.pk])
+
+
 def _kpi_items(owner: Any) -> Iterator[dict[str, Any]]:
     from kpis.models import WeeklyKpi
 
@@ -349,6 +359,7 @@ def account_json(owner: Any) -> Iterator[str]:
     yield from _section("interactions", _interaction_items(owner))
     yield from _section("goal_plans", _plan_items(owner))
     yield from _section("follow_ups", _followup_items(owner))
+    yield from _section("communities", _community_items(owner))
     yield from _section("weekly_kpis", _kpi_items(owner))
     yield "\n}\n"
 

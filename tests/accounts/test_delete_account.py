@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
+from communities.models import Community
 from contacts.models import Contact, Interaction, Tag
 from followups.digest import digest_send
 from followups.models import DeliveryStatus, DigestDelivery, FollowUp
@@ -31,7 +32,8 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def alices_things(alice):
     dana = contact(alice, "Dana")
-    log(alice, dana)
+    slack = Community.objects.create(owner=alice, name="Fintech Slack")
+    log(alice, dana, community=slack)
     alice.tags.create(name="fintech")
     FollowUp.objects.create(owner=alice, about="Deck", due_on=dt.date(2026, 6, 20))
     GoalPlan.objects.create(owner=alice, started_on=dt.date(2026, 6, 1))
@@ -69,7 +71,7 @@ def test_it_removes_everything_and_logs_out(
         response = alice_client.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert response.url == reverse("accounts:login")
     assert not User.objects.filter(pk=alice.pk).exists()
-    for model in (Contact, Interaction, Tag, FollowUp, GoalPlan, ImportJob):
+    for model in (Contact, Interaction, Tag, FollowUp, GoalPlan, ImportJob, Community):
         assert not model.objects.exclude(pk=bobs.pk).exists(), model.__name__
     assert not storage.exists(name)
     assert Contact.objects.filter(pk=bobs.pk).exists()

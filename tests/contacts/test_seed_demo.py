@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Q
 
 from accounts.models import User
+from communities.models import Community
 from contacts.demo import GIVEN, GIVEN_END, demo_network
 from contacts.management.commands.seed_demo import DEMO_PASSWORD
 from contacts.models import Circle, Contact, ContactEmail, Interaction, Kind, Tag
@@ -170,3 +171,20 @@ def test_it_does_not_add_followups_again(demo):
     count = FollowUp.objects.count()
     call_command("seed_demo")
     assert FollowUp.objects.count() == count
+
+
+def test_it_gives_the_demo_user_communities_with_people_and_conversations(demo):
+    communities = Community.objects.filter(owner=demo).annotate(
+        members_known=Count("members", distinct=True),
+        logged=Count("interactions", distinct=True),
+    )
+    assert communities.count() == 3
+    assert all(c.members_known >= 5 and c.logged >= 1 for c in communities)
+    placed = Interaction.objects.exclude(community=None)
+    assert all(
+        set(i.contacts.values_list("pk", flat=True))
+        <= set(i.community.members.values_list("pk", flat=True))
+        for i in placed
+    )
+    call_command("seed_demo")
+    assert Community.objects.filter(owner=demo).count() == 3  # not added again

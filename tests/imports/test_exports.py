@@ -12,6 +12,7 @@ import vobject
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import Community
 from contacts.models import Circle, Contact, Source
 from contacts.services import contact_save
 from followups.models import FollowUp
@@ -155,6 +156,8 @@ def account(alice, network):
     Tactic.objects.create(plan=plan, platform="linkedin", action="Post weekly")
     followup = FollowUp.objects.create(owner=alice, about="Send the deck", due_on=TODAY)
     followup.contacts.add(zoe)
+    community = Community.objects.create(owner=alice, name="Nordic fintech", platform="slack")
+    community.members.add(dana)
     return {"interaction": interaction, "plan": plan, "followup": followup}
 
 
@@ -173,6 +176,9 @@ def test_the_account_json_holds_everything(alice, account, network):
     assert plan["tactics"][0]["action"] == "Post weekly"
     assert data["follow_ups"][0]["contacts"] == [network[0].pk]
     assert "weekly_kpis" in data
+    assert [(c["name"], c["members"]) for c in data["communities"]] == [
+        ("Nordic fintech", [network[1].pk])
+    ]
 
 
 def test_the_account_json_has_weekly_kpis_even_when_there_are_none(alice):
