@@ -377,6 +377,14 @@ class Interaction(models.Model):
         verbose_name="where",
         help_text="The community it happened in, if any; the people in it join its members.",
     )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InteractionQuerySet.as_manager()

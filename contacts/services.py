@@ -106,6 +106,17 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     Contact.objects.filter(pk__in=ids).update(**_next_checkin())
 
 
+def interactions_written_refresh(*, contact_ids: Iterable[int], today: dt.date) -> None:
+    """After counted interactions are written in bulk (an event's people): their snoozed
+    check-ins end, then strength, the last interaction and the next check-in follow, each
+    one statement for all of them."""
+    ids = sorted(set(contact_ids))
+    Contact.objects.filter(pk__in=ids).exclude(checkin_snoozed_until=None).update(
+        checkin_snoozed_until=None
+    )
+    _refresh(ids, today=today)
+
+
 def _check_contacts(
     *, owner_id: int, contacts: Sequence[Contact], objective: Any = None, community: Any = None
 ) -> None:

@@ -1,5 +1,6 @@
 """The iCalendar feed: check-ins due in the next 60 days and open follow-ups, as all-day
-events a calendar app subscribes to behind a secret, revocable address.
+events a calendar app subscribes to behind a secret, revocable address; and the events you
+are going to or considering, at their time.
 
 Each event's UID names the contact or follow-up, so a calendar app moves an event when its
 date changes instead of adding another. Anything already overdue is shown on today.
@@ -18,6 +19,8 @@ from icalendar import Calendar, Event
 
 from accounts.models import Profile
 from contacts.models import Contact
+from events.models import Event as EventRow
+from events.models import Status
 from followups.models import FollowUp, FollowUpStatus
 
 HORIZON_DAYS = 60
@@ -53,7 +56,7 @@ def _short(day: dt.date) -> str:
 
 
 def calendar_for(user: Any, *, today: dt.date, absolute: Callable[[str], str]) -> bytes:
-    """The feed for `user`, in three queries; `absolute` turns a path into a full URL."""
+    """The feed for `user`, in four queries; `absolute` turns a path into a full URL."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -114,4 +117,37 @@ def calendar_for(user: Any, *, today: dt.date, absolute: Callable[[str], str]) -
                 url=absolute(reverse("followups:edit", args=[followup.pk])),
             )
         )
+    # Events you are going to or considering, from a week back to the horizon, at their time.
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
+    for event in (
+        EventRow.objects.owned_by(user)
+        .filter(
+            status__in=[Status.GOING, Status.CONSIDERING],
+            starts_at__gte=midnight - dt.timedelta(days=7),
+            starts_at__lte=midnight + dt.timedelta(days=HORIZON_DAYS),
+        )
+        .order_by("starts_at", "pk")
+    ):
+        cal.add_component(_event_at(event, absolute(reverse("events:detail", args=[event.pk]))))
     return cal.to_ical()
+
+
+def _event_at(event: EventRow, url: str) -> Event:
+    """An event as a timed entry (two hours, at its place) or, without a time, all day."""
+    entry = Event()
+    entry.add("uid", f"event-{event.pk}@networkcrm")
+    entry.add("dtstamp", timezone.now())
+    start = event.local_start
+    if start.time() == dt.time():
+        entry.add("dtstart", start.date())
+        entry.add("dtend", start.date() + dt.timedelta(days=1))
+    else:
+        entry.add("dtstart", start)
+        entry.add("dtend", start + dt.timedelta(hours=2))
+    considering = " (considering)" if event.status == Status.CONSIDERING else ""
+    entry.add("summary", f"{event.name}{considering}")
+    if event.place:
+        entry.add("location", event.place)
+    entry.add("description", "Who else is going and who to meet: on the event's page.")
+    entry.add("url", url)
+    return entry

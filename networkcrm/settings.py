@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "goals",
     "kpis",
     "communities",
+    "events",
     "followups",
     "imports",
     "coaching",

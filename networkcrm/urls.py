@@ -11,6 +11,7 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("kpis/", include("kpis.urls")),
     path("communities/", include("communities.urls")),
+    path("events/", include("events.urls")),
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
     path("status/", views.status, name="status"),

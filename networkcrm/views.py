@@ -18,6 +18,7 @@ from accounts.models import local_today
 from accounts.views import coach_lands_on_caseload
 from coaching.today import coach_messages
 from contacts.models import Circle
+from events.scoping import events_for
 from followups.agenda import agenda_for
 from followups.forms import FollowUpForm
 from followups.models import Heartbeat
@@ -40,8 +41,14 @@ def today(request: HttpRequest) -> HttpResponse:
         "total": sum(agenda.circles.values()),
         "logged": agenda.logged,
         **snooze_days(day),
+        "yesterday": day - timedelta(days=1),
         "followup_form": FollowUpForm(owner=request.user, today=day),
         **coach_messages(request.user),
+        "events_to_log": list(
+            events_for(request.user)
+            .to_log(today=day, zone=request.user.profile.zone)
+            .order_by("-starts_at")
+        ),
     }
     return render(request, "today.html", context)
 
