@@ -64,4 +64,4 @@ def test_it_writes_the_name_in_the_text_part_as_typed(client, alice):
     [message] = mail.outbox
     assert 'Hello Ann "Ace" O\'Brien & Co,' in message.body
     # Escaped as text (the CSS inliner re-serialises the HTML: quotes in text stay bare).
-    assert "Hello Ann \"Ace\" O'Brien &amp; Co," in message.alternatives[0][0]
+    assert 'Hello Ann "Ace" O\'Brien &amp; Co,' in message.alternatives[0][0]

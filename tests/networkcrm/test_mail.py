@@ -79,7 +79,7 @@ def test_it_sends_an_invitation_from_a_hostile_name_as_written_in_one_header(
     assert message.message()["Bcc"] is None
     assert f"{HOSTILE} (alice@example.com)" in message.body
     # Escaped as text (the CSS inliner re-serialises the HTML: quotes in text stay bare).
-    assert "Ann \"Ace\" O'Brien &amp; &lt;Co&gt;" in message.alternatives[0][0]
+    assert 'Ann "Ace" O\'Brien &amp; &lt;Co&gt;' in message.alternatives[0][0]
 
 
 def test_it_sends_a_coach_request_from_a_hostile_name_as_written_in_one_header(
