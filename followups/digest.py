@@ -47,7 +47,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from accounts.models import Profile, User
@@ -539,15 +538,24 @@ def digest_messages(
 
 
 @dataclass(frozen=True)
+class Person:
+    """A contact named in the digest: its name, and its id for the link to its page."""
+
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
 class CheckinLine:
     """A check-in as the digest shows it: plain values, each worked out once for both parts
     (the templates then only print them)."""
 
+    contact_id: int
     name: str
     circle: str  # "inner"
     days_overdue: int
     last_kind: str  # of the last interaction that was not a note; "" when nothing is logged
-    last_on: str  # "3 Jun 2026"
+    last_on: dt.date | None
     note: str  # its notes, cut at 140 characters
     serves: str  # the objective's title, or ""
     done_url: str
@@ -557,7 +565,7 @@ class CheckinLine:
 @dataclass(frozen=True)
 class FollowUpLine:
     about: str
-    people: str  # "Dana, Erin"
+    people: list[Person]
     days_late: int
     done_url: str
     snooze_url: str
@@ -566,11 +574,12 @@ class FollowUpLine:
 def _checkin_line(item: Any, user: User) -> CheckinLine:
     last = item.last_interaction
     return CheckinLine(
+        contact_id=item.contact.pk,
         name=item.contact.name,
         circle=item.contact.get_circle_display().lower(),
         days_overdue=item.days_overdue,
         last_kind=last.get_kind_display().lower() if last else "",
-        last_on=date_format(last.occurred_on, "j M Y") if last else "",
+        last_on=last.occurred_on if last else None,
         note=Truncator(last.notes).chars(140) if last and last.notes else "",
         serves=item.objective.title if item.objective else "",
         done_url=signed_link("done", "checkin", item.contact.pk, user),
@@ -581,7 +590,7 @@ def _checkin_line(item: Any, user: User) -> CheckinLine:
 def _followup_line(item: Any, user: User) -> FollowUpLine:
     return FollowUpLine(
         about=item.followup.about,
-        people=", ".join(c.name for c in item.followup.contacts.all()),
+        people=[Person(c.pk, c.name) for c in item.followup.contacts.all()],
         days_late=item.days_overdue,
         done_url=signed_link("done", "followup", item.followup.pk, user),
         snooze_url=signed_link("snooze", "followup", item.followup.pk, user),
@@ -601,6 +610,7 @@ def _digest_email(
         "plan_review_due": plan_review_due,
         "day": delivery.local_date,
         "site_url": settings.SITE_URL,
+        "settings_url": settings.SITE_URL + reverse("accounts:settings"),
         "unsubscribe_url": unsubscribe,
         "checkins": [_checkin_line(item, user) for item in agenda.checkins],
         "followups": [_followup_line(item, user) for item in agenda.followups],

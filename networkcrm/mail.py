@@ -6,6 +6,7 @@ import contextlib
 import sys
 from typing import Any
 
+import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
@@ -42,7 +43,8 @@ def templated_email(
 ) -> EmailMultiAlternatives:
     """An e-mail from the template triplet ``templates/emails/<name>-subject.txt``,
     ``-body.txt`` and ``-body.html``: one context, a plain-text and an HTML part. The subject
-    and the text part are plain text (`email_subject`, `render_plain_text`)."""
+    and the text part are plain text (`email_subject`, `render_plain_text`); the HTML part has
+    its stylesheet written into style attributes (`inline_css`)."""
     message = EmailMultiAlternatives(
         subject=email_subject(name, context),
         body=render_plain_text(f"emails/{name}-body.txt", context),
@@ -50,8 +52,20 @@ def templated_email(
         headers=headers or {},
         connection=connection,
     )
-    message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
+    html = inline_css(render_to_string(f"emails/{name}-body.html", context))
+    message.attach_alternative(html, "text/html")
     return message
+
+
+# Mail clients drop or ignore <style> blocks, so every HTML e-mail's stylesheet (emails/base.html
+# includes emails/mail.css) goes into style attributes; @media rules, which cannot, stay in a
+# <style> for the clients that read them. Nothing is fetched from the network.
+_inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+def inline_css(html: str) -> str:
+    """`html` with the rules of its <style> blocks written into its elements' style attributes."""
+    return _inliner.inline(html)
 
 
 def email_subject(name: str, context: dict[str, Any]) -> str:

@@ -63,4 +63,5 @@ def test_it_writes_the_name_in_the_text_part_as_typed(client, alice):
     request_reset(client)
     [message] = mail.outbox
     assert 'Hello Ann "Ace" O\'Brien & Co,' in message.body
-    assert "Hello Ann &quot;Ace&quot; O&#x27;Brien &amp; Co," in message.alternatives[0][0]
+    # Escaped as text (the CSS inliner re-serialises the HTML: quotes in text stay bare).
+    assert 'Hello Ann "Ace" O\'Brien &amp; Co,' in message.alternatives[0][0]

@@ -21,6 +21,9 @@ import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+# The browser journeys' Chromium, for the e-mails' HTML parts (test_digest_html).
+from tests.browser.conftest import browser_context  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

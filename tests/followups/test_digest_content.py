@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from followups.digest import digest_message
@@ -99,3 +101,31 @@ def test_it_takes_the_same_queries_whatever_the_number_due(alice, bob, settings)
     # The agenda's few kinds of row (due contacts, counts, follow-ups, the plan, objectives,
     # last interactions), whatever the number due.
     assert counted[10] == counted[300] <= 8
+
+
+def test_follow_ups_come_before_check_ins_in_both_parts(alice):
+    erin = due(alice, "Erin", days_overdue=2, circle="inner")
+    followup(alice, erin, about="Send the deck")
+    message, items = digest_message(delivery(alice))
+    assert items == 2
+    text = text_of(message)
+    assert text.index("FOLLOW-UPS") < text.index("* Send the deck") < text.index("CHECK-INS")
+    assert text.index("CHECK-INS") < text.index("* Erin (inner circle)")
+    html = html_of(message)
+    assert html.index(">Follow-ups</h2>") < html.index("Send the deck")
+    assert html.index("Send the deck") < html.index(">Check-ins</h2>")
+
+
+def test_each_check_in_gives_the_contacts_address_in_the_text_part(alice):
+    dana = due(alice, "Dana", days_overdue=1)
+    body = text_of(digest_message(delivery(alice))[0])
+    assert f"  {settings.SITE_URL}{reverse('contacts:detail', args=[dana.pk])}\n" in body
+
+
+def test_the_daily_footer_says_the_digest_is_on(alice):
+    due(alice, "Dana", days_overdue=1)
+    message, _items = digest_message(delivery(alice))
+    assert "You get this e-mail because the daily digest is on in your settings" in message.body
+    assert "Stop these e-mails: http" in message.body
+    assert "test digest" not in message.body
+    assert "because the daily digest is on in your" in html_of(message)

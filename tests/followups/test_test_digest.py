@@ -133,3 +133,27 @@ def test_bob_asks_for_his_own_only(client, alice, bob, queued):
     client.force_login(bob)
     client.post(URL)
     assert list(DigestDelivery.objects.values_list("user", flat=True)) == [bob.pk]
+
+
+def html_of(message) -> str:
+    return message.alternatives[0][0]
+
+
+def test_its_footer_says_it_was_asked_for_not_that_the_digest_is_on(alice):
+    message, _items = digest.test_digest_message(digest.test_digest_request(user=alice))
+    for part in (message.body, html_of(message)):
+        assert "because you asked for a test digest in your" in part
+        assert "because the daily digest is on" not in part
+        assert "The daily digest is on" in part
+    assert "Stop the daily digest: http" in message.body
+
+
+def test_with_the_digest_off_its_footer_says_none_comes_unless_turned_on(alice):
+    Profile.objects.filter(user=alice).update(digest_enabled=False)
+    asked = DigestDelivery.objects.get(pk=digest.test_digest_request(user=alice).pk)
+    message, _items = digest.test_digest_message(asked)
+    for part in (message.body, html_of(message)):
+        assert "because you asked for a test digest in your" in part
+        assert "The daily digest is off: no digest comes unless you turn it on there." in part
+        assert "The daily digest is on" not in part
+        assert "/followups/digest/unsubscribe/" not in part
