@@ -1,5 +1,6 @@
-"""The demo networker's communities: a few groups, the people known from them, and some of
-the demo year's conversations placed there, so the pages show something from the start."""
+"""The demo networker's communities and events: a few groups, the people known from them,
+some of the demo year's conversations placed there, and three events (one logged, one
+yesterday waiting to be logged, one ahead), so the pages show something from the start."""
 
 from __future__ import annotations
 
@@ -48,3 +49,62 @@ def demo_communities_load(*, owner: Any, today: dt.date) -> int:
         )
         Interaction.objects.filter(pk__in=list(there)).update(community=community)
     return len(DEMO_COMMUNITIES)
+
+
+def demo_events_load(*, owner: Any, today: dt.date) -> int:
+    """A meetup last month with its people logged, one yesterday not logged yet (Today asks),
+    and one next week; added once (when the owner has none)."""
+    from events.models import Event, Status
+    from events.services import event_met_log
+
+    if Event.objects.filter(owner=owner).exists():
+        return 0
+    zone = owner.profile.zone
+    communities = list(Community.objects.filter(owner=owner).order_by("pk"))
+    meetup = next((c for c in communities if c.platform == Platform.MEETUP), None)
+
+    def at(days: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour), tzinfo=zone)
+
+    known = list(Contact.objects.filter(owner=owner, archived=False).order_by("-strength", "pk"))
+    past = Event.objects.create(
+        owner=owner,
+        name="Fintech product night",
+        starts_at=at(-30, 19),
+        timezone=owner.profile.timezone,
+        place="The Loft",
+        community=meetup,
+        status=Status.GOING,
+    )
+    event_met_log(
+        event=past,
+        contacts=known[10:13],
+        new_people=[],
+        quality=4,
+        notes="Talked about open banking.",
+        follow_up_on=None,
+        follow_up_about="",
+        today=today,
+    )
+    yesterday = Event.objects.create(
+        owner=owner,
+        name="Payments meetup",
+        starts_at=at(-1, 18),
+        timezone=owner.profile.timezone,
+        place="Station F",
+        community=meetup,
+        status=Status.GOING,
+        to_meet="The speaker from the payments team\nSomeone hiring product managers",
+    )
+    yesterday.going_with.set(known[13:15])
+    upcoming = Event.objects.create(
+        owner=owner,
+        name="Product leaders summit",
+        starts_at=at(7, 9),
+        timezone=owner.profile.timezone,
+        place="Conference centre",
+        status=Status.CONSIDERING,
+        cost=120,
+    )
+    upcoming.going_with.set(known[15:16])
+    return 3

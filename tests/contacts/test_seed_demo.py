@@ -11,6 +11,7 @@ from communities.models import Community
 from contacts.demo import GIVEN, GIVEN_END, demo_network
 from contacts.management.commands.seed_demo import DEMO_PASSWORD
 from contacts.models import Circle, Contact, ContactEmail, Interaction, Kind, Tag
+from events.models import Event
 from followups.models import FollowUp, FollowUpStatus
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +189,13 @@ def test_it_gives_the_demo_user_communities_with_people_and_conversations(demo):
     )
     call_command("seed_demo")
     assert Community.objects.filter(owner=demo).count() == 3  # not added again
+
+
+def test_it_gives_the_demo_user_events_one_waiting_to_be_logged(demo):
+    events = Event.objects.filter(owner=demo)
+    assert sorted(e.status for e in events) == ["considering", "going", "went"]
+    assert Interaction.objects.filter(event__owner=demo).count() == 3
+    waiting = list(events.to_log(today=TODAY, zone=demo.profile.zone))
+    assert [e.name for e in waiting] == ["Payments meetup"]
+    call_command("seed_demo")
+    assert events.count() == 3  # not added again
