@@ -385,6 +385,15 @@ class Interaction(models.Model):
         on_delete=models.SET_NULL,
         related_name="interactions",
     )
+    piece = models.ForeignKey(
+        "content.Piece",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+        help_text="The piece of content someone engaged with, for a social interaction.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InteractionQuerySet.as_manager()

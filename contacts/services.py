@@ -117,6 +117,12 @@ def interactions_written_refresh(*, contact_ids: Iterable[int], today: dt.date) 
     _refresh(ids, today=today)
 
 
+def interactions_removed_refresh(*, contact_ids: Iterable[int], today: dt.date) -> None:
+    """After interactions are deleted in bulk elsewhere: strength, the last interaction and
+    the next check-in of their people follow, set-based."""
+    _refresh(contact_ids, today=today)
+
+
 def _check_contacts(
     *, owner_id: int, contacts: Sequence[Contact], objective: Any = None, community: Any = None
 ) -> None:
@@ -227,14 +233,20 @@ def _replace_rows(
 
 def tags_for(*, owner: Any, names: Iterable[str]) -> list[Tag]:
     """The owner's tags with these names (case-insensitive), creating the missing ones."""
+    return named_for(Tag, owner=owner, names=names)
+
+
+def named_for(model: type[models.Model], *, owner: Any, names: Iterable[str]) -> list[Any]:
+    """The owner's rows of a model with a `name` unique per owner in any case (tags, topics)
+    with these names, creating the missing ones: three statements however many names."""
     wanted = {name.strip().lower(): name.strip() for name in names if name.strip()}
     if not wanted:
         return []
-    mine = Tag.objects.filter(owner=owner).annotate(lower=Lower("name"))
+    mine = model.objects.filter(owner=owner).annotate(lower=Lower("name"))
     existing = set(mine.filter(lower__in=wanted).values_list("lower", flat=True))
-    Tag.objects.bulk_create(
-        [Tag(owner=owner, name=wanted[key]) for key in wanted if key not in existing],
-        ignore_conflicts=True,  # a concurrent request may have created the same tag
+    model.objects.bulk_create(
+        [model(owner=owner, name=wanted[key]) for key in wanted if key not in existing],
+        ignore_conflicts=True,  # a concurrent request may have created the same one
     )
     return list(mine.filter(lower__in=wanted))
 

@@ -335,6 +335,27 @@ def _community_items(owner: Any) -> Iterator[dict[str, Any]]:
             yield row(community, members=members[community.pk])
 
 
+def _event_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from events.models import Event
+
+    through = Event.going_with.through
+    for chunk in _keyset(Event.objects.filter(owner=owner)):
+        going = _ids_by(through, "event_id", "contact_id", [e.pk for e in chunk])
+        for event in chunk:
+            yield row(event, going_with=going[event.pk])
+
+
+def _piece_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from content.models import Piece
+
+    pieces = Piece.objects.filter(owner=owner).prefetch_related("topics")
+    through = Piece.engaged.through
+    for chunk in _keyset(pieces):
+        engaged = _ids_by(through, "piece_id", "contact_id", [p.pk for p in chunk])
+        for piece in chunk:
+            yield row(piece, topics=[t.name for t in piece.topics.all()], engaged=engaged[piece.pk])
+
+
 def _kpi_items(owner: Any) -> Iterator[dict[str, Any]]:
     from kpis.models import WeeklyKpi
 
@@ -360,6 +381,8 @@ def account_json(owner: Any) -> Iterator[str]:
     yield from _section("goal_plans", _plan_items(owner))
     yield from _section("follow_ups", _followup_items(owner))
     yield from _section("communities", _community_items(owner))
+    yield from _section("events", _event_items(owner))
+    yield from _section("content", _piece_items(owner))
     yield from _section("weekly_kpis", _kpi_items(owner))
     yield "\n}\n"
 

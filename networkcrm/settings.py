@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kpis",
     "communities",
     "events",
+    "content",
     "followups",
     "imports",
     "coaching",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("communities/", include("communities.urls")),
     path("events/", include("events.urls")),
+    path("content/", include("content.urls")),
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
     path("status/", views.status, name="status"),

@@ -8,10 +8,13 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Community
 from contacts.models import Contact, Interaction, Tag
+from content.models import Piece
+from events.models import Event
 from followups.digest import digest_send
 from followups.models import DeliveryStatus, DigestDelivery, FollowUp
 from goals.models import GoalPlan
@@ -34,6 +37,8 @@ def alices_things(alice):
     dana = contact(alice, "Dana")
     slack = Community.objects.create(owner=alice, name="Fintech Slack")
     log(alice, dana, community=slack)
+    Event.objects.create(owner=alice, name="Meetup", starts_at=timezone.now())
+    Piece.objects.create(owner=alice, title="A post", published_on=dt.date(2026, 6, 1))
     alice.tags.create(name="fintech")
     FollowUp.objects.create(owner=alice, about="Deck", due_on=dt.date(2026, 6, 20))
     GoalPlan.objects.create(owner=alice, started_on=dt.date(2026, 6, 1))
@@ -71,7 +76,17 @@ def test_it_removes_everything_and_logs_out(
         response = alice_client.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert response.url == reverse("accounts:login")
     assert not User.objects.filter(pk=alice.pk).exists()
-    for model in (Contact, Interaction, Tag, FollowUp, GoalPlan, ImportJob, Community):
+    for model in (
+        Contact,
+        Interaction,
+        Tag,
+        FollowUp,
+        GoalPlan,
+        ImportJob,
+        Community,
+        Event,
+        Piece,
+    ):
         assert not model.objects.exclude(pk=bobs.pk).exists(), model.__name__
     assert not storage.exists(name)
     assert Contact.objects.filter(pk=bobs.pk).exists()

@@ -15,6 +15,8 @@ from django.utils import timezone
 from communities.models import Community
 from contacts.models import Circle, Contact, Source
 from contacts.services import contact_save
+from content.models import Piece, Topic
+from events.models import Event
 from followups.models import FollowUp
 from goals.models import GoalPlan, Objective, Priority, Tactic
 from imports import exports, services
@@ -158,6 +160,13 @@ def account(alice, network):
     followup.contacts.add(zoe)
     community = Community.objects.create(owner=alice, name="Nordic fintech", platform="slack")
     community.members.add(dana)
+    meetup = Event.objects.create(
+        owner=alice, name="Fintech night", starts_at=timezone.now(), status="going"
+    )
+    meetup.going_with.add(zoe)
+    piece = Piece.objects.create(owner=alice, title="On payments", published_on=TODAY)
+    piece.topics.add(Topic.objects.create(owner=alice, name="payments"))
+    piece.engaged.add(dana)
     return {"interaction": interaction, "plan": plan, "followup": followup}
 
 
@@ -178,6 +187,12 @@ def test_the_account_json_holds_everything(alice, account, network):
     assert "weekly_kpis" in data
     assert [(c["name"], c["members"]) for c in data["communities"]] == [
         ("Nordic fintech", [network[1].pk])
+    ]
+    assert [(e["name"], e["going_with"]) for e in data["events"]] == [
+        ("Fintech night", [network[0].pk])
+    ]
+    assert [(p["title"], p["topics"], p["engaged"]) for p in data["content"]] == [
+        ("On payments", ["payments"], [network[1].pk])
     ]
 
 
