@@ -1,6 +1,7 @@
-"""The demo networker's communities and events: a few groups, the people known from them,
-some of the demo year's conversations placed there, and three events (one logged, one
-yesterday waiting to be logged, one ahead), so the pages show something from the start."""
+"""Where the demo networker shows up: a few communities with the people known from them and
+some of the demo year's conversations placed there, three events (one logged, one yesterday
+waiting to be logged, one ahead) and a content history with engagement, so the pages show
+something from the start."""
 
 from __future__ import annotations
 
@@ -108,3 +109,89 @@ def demo_events_load(*, owner: Any, today: dt.date) -> int:
     )
     upcoming.going_with.set(known[15:16])
     return 3
+
+
+# title, kind, platform, days ago, topics, reactions, comments, shares, followers, engaged
+DEMO_CONTENT = [
+    (
+        "What I learned moving into payments",
+        "article",
+        "linkedin",
+        52,
+        "payments, career",
+        84,
+        17,
+        6,
+        9,
+        3,
+    ),
+    (
+        "Five questions for a product interview",
+        "post",
+        "linkedin",
+        38,
+        "product, career",
+        41,
+        9,
+        2,
+        4,
+        2,
+    ),
+    ("Open banking in one diagram", "post", "x", 30, "payments", 22, 3, 5, 2, 1),
+    ("Pricing experiments that worked", "talk", "stage", 21, "product", 0, 12, 0, 15, 2),
+    (
+        "A reading list for fintech PMs",
+        "newsletter",
+        "newsletter",
+        9,
+        "payments, product",
+        0,
+        5,
+        3,
+        6,
+        1,
+    ),
+    ("Thread: roadmaps without dates", "thread", "forum", 4, "product", 13, 21, 0, 0, 2),
+]
+
+
+def demo_content_load(*, owner: Any, today: dt.date) -> int:
+    """A content history with engagement, added once (when the owner has none)."""
+    from content.models import Piece
+    from content.services import piece_save
+
+    if Piece.objects.filter(owner=owner).exists():
+        return 0
+    known = list(Contact.objects.filter(owner=owner, archived=False).order_by("-strength", "pk"))
+    start = 20
+    for (
+        title,
+        kind,
+        platform,
+        days,
+        topics,
+        reactions,
+        comments,
+        shares,
+        followers,
+        n,
+    ) in DEMO_CONTENT:
+        piece = Piece(
+            owner=owner,
+            title=title,
+            kind=kind,
+            platform=platform,
+            published_on=today - dt.timedelta(days=days),
+            reactions=reactions,
+            comments=comments,
+            shares=shares,
+            new_followers=followers,
+        )
+        piece_save(
+            piece=piece,
+            topic_names=topics.split(", "),
+            engaged=known[start : start + n],
+            today=today,
+        )
+        start += n
+    return len(DEMO_CONTENT)

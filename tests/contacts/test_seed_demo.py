@@ -11,6 +11,7 @@ from communities.models import Community
 from contacts.demo import GIVEN, GIVEN_END, demo_network
 from contacts.management.commands.seed_demo import DEMO_PASSWORD
 from contacts.models import Circle, Contact, ContactEmail, Interaction, Kind, Tag
+from content.models import Piece
 from events.models import Event
 from followups.models import FollowUp, FollowUpStatus
 
@@ -199,3 +200,12 @@ def test_it_gives_the_demo_user_events_one_waiting_to_be_logged(demo):
     assert [e.name for e in waiting] == ["Payments meetup"]
     call_command("seed_demo")
     assert events.count() == 3  # not added again
+
+
+def test_it_gives_the_demo_user_a_content_history_with_engagement(demo):
+    pieces = Piece.objects.filter(owner=demo)
+    assert pieces.count() == 6
+    assert all(p.engagement + p.new_followers > 0 for p in pieces)
+    assert Interaction.objects.filter(piece__owner=demo, kind=Kind.SOCIAL).count() == 11
+    call_command("seed_demo")
+    assert pieces.count() == 6  # not added again

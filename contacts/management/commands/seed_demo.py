@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from bench.loaders import bench_users_load
 from coaching.demo import DEMO_CLIENTS, demo_coaching_load
-from communities.demo import demo_communities_load, demo_events_load
+from communities.demo import demo_communities_load, demo_content_load, demo_events_load
 from contacts.demo import (
     BENCH_EMAIL,
     DEMO_PASSWORD,
@@ -85,6 +85,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Events of {DEMO_USERS['owner'][0]}: added {events}.")
             if events
             else f"Events of {DEMO_USERS['owner'][0]}: already there, nothing added."
+        )
+        pieces = demo_content_load(owner=demo_users["owner"], today=today)
+        self.stdout.write(
+            self.style.SUCCESS(f"Content of {DEMO_USERS['owner'][0]}: added {pieces} pieces.")
+            if pieces
+            else f"Content of {DEMO_USERS['owner'][0]}: already there, nothing added."
         )
         plan = demo_plan_load(owner=demo_users["owner"], today=today)
         self.stdout.write(
