@@ -1,10 +1,10 @@
 """The metric catalog: every number an objective can be measured by, defined once.
 
 A metric is one aggregate expression over one source of rows: the owner's interactions, their
-contacts or their follow-ups. The same expressions give the numbers for one user (`for_user`, an
-``aggregate()``) and for every user at once (`for_all_users`, a ``GROUP BY owner``): one query
-per source whatever the number of metrics or users, and the plan page and a weekly rollup
-cannot disagree.
+contacts, their follow-ups or the content they shared. The same expressions give the numbers
+for one user (`for_user`, an ``aggregate()``) and for every user at once (`for_all_users`, a
+``GROUP BY owner``): one query per source whatever the number of metrics or users, and the
+plan page and a weekly rollup cannot disagree.
 
 An audience (a filter on Contact) narrows an interaction or a follow-up when at least one of its
 contacts is in it. The two forms find that differently, each the fast way for its size (see
@@ -65,11 +65,12 @@ from contacts.models import (
     Kind,
     Outcome,
 )
+from content.models import Piece, Platform
 from followups.models import FollowUp, FollowUpStatus
 from goals.models import Period
 
 Unit = Literal["count", "percent", "minutes", "money", "score"]
-Source = Literal["interactions", "contacts", "followups"]
+Source = Literal["interactions", "contacts", "followups", "pieces"]
 Number = Decimal | int | None
 Choices = tuple[tuple[str, str], ...]
 
@@ -219,6 +220,8 @@ CHANNEL_DETAILS: Choices = tuple(Channel.choices)
 OUTCOME_DETAILS: Choices = tuple((o, label) for o, label in Outcome.choices if o)
 CIRCLE_DETAILS: Choices = tuple(Circle.choices)
 OFFLINE = sorted(OFFLINE_CHANNELS)
+PLATFORM_DETAILS: Choices = tuple(Platform.choices)
+ENGAGEMENT = F("reactions") + F("comments") + F("shares")
 
 
 def _count(condition: Q) -> Count:
@@ -477,6 +480,89 @@ def _average_strength(scope: Scope) -> Expression:
     return Avg("strength", filter=Q(archived=False) & _narrowed("circle", scope))
 
 
+# --- Where you show up: events, communities, content -----------------------------------
+
+
+@register(
+    "events_attended",
+    "Events attended",
+    unit="count",
+    source="interactions",
+    help="Events where you met someone you logged (Events → Log who you met).",
+)
+def _events_attended(scope: Scope) -> Expression:
+    return Count("event", distinct=True, filter=Q(event__isnull=False) & scope.audience)
+
+
+@register(
+    "people_met_at_events",
+    "People met at events",
+    unit="count",
+    source="interactions",
+    help="The people you logged as met at an event, one per event.",
+)
+def _people_met_at_events(scope: Scope) -> Expression:
+    return _count(Q(event__isnull=False) & scope.audience)
+
+
+@register(
+    "communities_active",
+    "Communities you took part in",
+    unit="count",
+    source="interactions",
+    help="Communities where you logged at least one interaction.",
+)
+def _communities_active(scope: Scope) -> Expression:
+    return Count("community", distinct=True, filter=Q(community__isnull=False) & scope.audience)
+
+
+@register(
+    "content_conversations",
+    "Conversations started by content",
+    unit="count",
+    source="interactions",
+    help="People you know who engaged with what you shared, one per piece.",
+)
+def _content_conversations(scope: Scope) -> Expression:
+    return _count(Q(piece__isnull=False) & scope.audience)
+
+
+@register(
+    "content_shared",
+    "Content shared",
+    unit="count",
+    source="pieces",
+    details=PLATFORM_DETAILS,
+    help="Posts, articles, talks, newsletters and threads you shared, on any platform or one.",
+)
+def _content_shared(scope: Scope) -> Expression:
+    return _count(_narrowed("platform", scope))
+
+
+@register(
+    "engagement",
+    "Engagement",
+    unit="count",
+    source="pieces",
+    details=PLATFORM_DETAILS,
+    help="Reactions, comments and shares on what you shared in the period.",
+)
+def _engagement(scope: Scope) -> Expression:
+    return Sum(ENGAGEMENT, filter=_narrowed("platform", scope) or None)
+
+
+@register(
+    "engagement_per_piece",
+    "Engagement per piece",
+    unit="score",
+    source="pieces",
+    details=PLATFORM_DETAILS,
+    help="Reactions, comments and shares per piece you shared in the period.",
+)
+def _engagement_per_piece(scope: Scope) -> Expression:
+    return Avg(ENGAGEMENT, filter=_narrowed("platform", scope) or None)
+
+
 # --- Computing --------------------------------------------------------------------------
 
 
@@ -499,6 +585,9 @@ def _audience(source: Source, audience: Q, owners: Q) -> Q:
     if source == "followups":
         linked = FollowUp.contacts.through.objects.filter(contact__in=members)
         return Q(pk__in=linked.values("followup_id"))
+    if source == "pieces":
+        linked = Piece.engaged.through.objects.filter(contact__in=members)
+        return Q(pk__in=linked.values("piece_id"))
     linked = Interaction.contacts.through.objects.filter(contact__in=members)
     return Q(pk__in=linked.values("interaction_id"))
 
@@ -585,6 +674,9 @@ def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | Non
     if source == "followups":
         links = FollowUp.contacts.through.objects.filter(followup=OuterRef("pk"))
         return Q(Exists(links.filter(through)))
+    if source == "pieces":
+        links = Piece.engaged.through.objects.filter(piece=OuterRef("pk"))
+        return Q(Exists(links.filter(through)))
     if groups is not None:
         grouped = Q(sole_contact__isnull=True) & groups.test(through)
     else:
@@ -600,6 +692,9 @@ def _rows(source: Source, start: dt.date, end: dt.date) -> QuerySet[Any]:
     if source == "followups":
         # Follow-ups count by the day they were done.
         return FollowUp.objects.filter(done_on__gte=start, done_on__lt=end).order_by()
+    if source == "pieces":
+        # Content counts by the day it was shared.
+        return Piece.objects.filter(published_on__gte=start, published_on__lt=end).order_by()
     # Every interaction metric sums over the period, so the window is one WHERE clause, served
     # by the (owner, occurred_on) index. No metric counts notes or private interactions
     # (`InteractionQuerySet.counted`).
@@ -640,6 +735,8 @@ def _queries(
             rows = Q(occurred_on__gte=first, occurred_on__lt=last)
         elif metric.source == "followups":
             rows = Q(done_on__gte=first, done_on__lt=last)
+        elif metric.source == "pieces":
+            rows = Q(published_on__gte=first, published_on__lt=last)
         else:
             rows = Q()
         if audience and metric.source == "contacts":
