@@ -73,7 +73,8 @@ def test_editing_keeps_the_members_shown_and_changes_them(alice_client, alice):
     made.members.set([dana])
     edit = reverse("communities:edit", args=[made.pk])
     body = alice_client.get(edit).content.decode()
-    assert f'value="{dana.pk}"' in body and "Dana" in body
+    assert f'value="{dana.pk}"' in body
+    assert "Dana" in body
     assert f'value="{eli.pk}"' not in body  # only the chosen are drawn
     alice_client.post(edit, form(name="Fintech founders", members=[eli.pk]))
     assert list(made.members.all()) == [eli]
@@ -84,7 +85,10 @@ def test_editing_keeps_the_members_shown_and_changes_them(alice_client, alice):
     [
         ({"name": "   "}, "Give the community a name."),
         ({"name": "x" * 121}, "Keep the name to 120 characters."),
-        ({"url": "ftp://files.example.com"}, "Enter a web address starting with http:// or https://."),
+        (
+            {"url": "ftp://files.example.com"},
+            "Enter a web address starting with http:// or https://.",
+        ),
         ({"url": "javascript:alert(1)"}, "Enter a web address starting with http:// or https://."),
         ({"minutes_per_week": "-5"}, "The time cannot be negative."),
         ({"platform": "myspace"}, "Select a valid choice."),

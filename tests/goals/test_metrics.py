@@ -829,8 +829,9 @@ def columns_read(node: Any, found: set[tuple[str, str]] | None = None) -> set[tu
 
 
 def test_sqlites_covering_indexes_hold_every_column_the_catalog_reads(alice):
-    """contacts 0009 (0010 adds `private`, 0013 `met_on`, 0017 the places) give SQLite indexes that hold what the
-    one-user statement reads of interactions and contacts (it ignores INCLUDE columns). A
+    """contacts 0009 (0010 adds `private`, 0013 `met_on`, 0017 the places) give SQLite indexes
+    that hold what the one-user statement reads of interactions and contacts (it ignores
+    INCLUDE columns). A
     metric reading a column outside them would quietly send SQLite back to the tables: this
     names it, from the statement's querysets."""
     migration = importlib.import_module("contacts.migrations.0017_places_in_sqlite_metric_index")
