@@ -118,6 +118,7 @@ def test_snooze_a_week_hides_the_checkin_until_then(alice_client, alice):
     [
         ("", "Pick a day."),
         ("next tuesday", "Enter the date as YYYY-MM-DD."),
+        ("2026-06-31", "June 2026 has no day 31: it has 30 days."),
         ("2026-06-15", "Pick a day after today to snooze until."),
     ],
 )
