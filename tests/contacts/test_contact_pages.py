@@ -279,7 +279,8 @@ def test_deleting_asks_first_and_says_what_goes(alice_client, alice):
     page = alice_client.get(reverse("contacts:delete", args=[dana.pk])).content.decode()
     assert "the 1 interaction logged with Dana alone" in page
     assert "The 1 interaction shared with other contacts stay with them." in page
-    alice_client.post(reverse("contacts:delete", args=[dana.pk]))
+    done = alice_client.post(reverse("contacts:delete", args=[dana.pk]), follow=True)
+    assert "Dana and 1 interaction are deleted." in done.content.decode()
     assert not Contact.objects.filter(pk=dana.pk).exists()
     assert list(Interaction.objects.all()) == [shared]
 

@@ -204,3 +204,10 @@ def test_the_navigation_has_followups_highlighted_on_their_page(alice_client):
     assert link in page(alice_client)
     listing = alice_client.get(reverse("followups:list")).content.decode()
     assert f'nav-link active" {link}' in listing
+
+
+def test_a_network_of_one_says_contact_in_the_singular(alice_client, alice):
+    contact(alice, "Dana")
+    assert '<span class="fw-semibold" data-testid="contact-total">1</span> contact:' in (
+        page(alice_client)
+    )
