@@ -77,3 +77,12 @@ def test_the_time_zone_list_is_grouped_and_found_by_typing_a_city(browser_contex
     page.keyboard.type("Lisbon")
     assert select.input_value() == "Europe/Lisbon"
     screenshot(page, "time-zone-picker")
+
+
+def test_the_log_button_keeps_its_name_and_announces_the_shortcut(
+    browser_context, live_server, alice
+):
+    page = logged_in(browser_context, live_server, alice)
+    button = page.get_by_role("link", name="Log", exact=True)
+    assert button.get_attribute("aria-keyshortcuts") == "Alt+L"
+    assert button.get_attribute("accesskey") is None
