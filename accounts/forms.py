@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -15,8 +16,41 @@ from networkcrm.mail import templated_email
 logger = logging.getLogger(__name__)
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in timezone_names()]
+# The regions of the IANA names, as groups of the time zone list; every other name (older
+# or by country: US/Eastern, Etc/GMT+5, Japan) is in the last group.
+TIMEZONE_REGIONS = {
+    "Africa": "Africa",
+    "America": "America",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific",
+}
+OTHER_TIMEZONES = "Other names"
+NAME_HELP = "Up to 150 characters. Left empty, you are shown by your e-mail address."
+
+
+@cache
+def timezone_choices() -> list[tuple[str, Any]]:
+    """UTC, then every zone grouped by region (an optgroup each) and labelled by its place
+    ("Paris" under Europe), so that typing a city's first letters in the list finds it."""
+    groups: dict[str, list[tuple[str, str]]] = {title: [] for title in TIMEZONE_REGIONS.values()}
+    groups[OTHER_TIMEZONES] = []
+    for name in timezone_names():
+        region, _, place = name.partition("/")
+        if name == "UTC":
+            continue
+        if region in TIMEZONE_REGIONS and place:
+            groups[TIMEZONE_REGIONS[region]].append(
+                (name, place.replace("_", " ").replace("/", " / "))
+            )
+        else:
+            groups[OTHER_TIMEZONES].append((name, name.replace("_", " ")))
+    return [("UTC", "UTC"), *((title, zones) for title, zones in groups.items() if zones)]
 
 
 def digest_hour_choices() -> list[tuple[int, str]]:
@@ -36,7 +70,7 @@ class TimezoneField(forms.ChoiceField):
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True}))
-    name = forms.CharField(label="Your name", max_length=150, required=False)
+    name = forms.CharField(label="Your name", max_length=150, required=False, help_text=NAME_HELP)
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -124,7 +158,7 @@ class PasswordResetForm(BasePasswordResetForm):
 
 
 class SettingsForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=150, required=False)
+    name = forms.CharField(label="Your name", max_length=150, required=False, help_text=NAME_HELP)
     timezone = TimezoneField(label="Time zone")
     digest_hour = forms.TypedChoiceField(
         label="Daily digest at",

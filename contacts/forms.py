@@ -6,7 +6,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 
@@ -22,9 +22,17 @@ from contacts.models import (
 from followups.forms import FOLLOW_UP_IN, follow_up_date
 from goals.models import Objective
 from goals.suggestions import objectives_for_contacts
+from networkcrm.forms import DayField, impossible_date
 
 PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
 FOLLOW_UP_FIELDS = ("follow_up_in", "follow_up_about")
+NAME_FIELDS = ("first_name", "last_name", "display_name")
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether a text shows anything: not only spaces or invisible characters (a zero-width
+    space pasted from elsewhere is not a name)."""
+    return any(ch.isprintable() and not ch.isspace() for ch in text)
 
 
 def split_values(text: str) -> list[str]:
@@ -76,6 +84,7 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
     class Meta:
         model = Contact
         formfield_callback = https_urls
+        field_classes = {"met_on": DayField}
         fields = [
             "first_name",
             "last_name",
@@ -119,6 +128,12 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
             "first_name", "last_name", "display_name"
         )
         self.fields["introduced_by"].label = "Introduced by"
+        self.fields["first_name"].error_messages["required"] = "Give at least a first name."
+        # The browser stops typing at maxlength without a word: say the limit up front.
+        for name in NAME_FIELDS:
+            field = self.fields[name]
+            limit = f"Up to {field.max_length} characters."
+            field.help_text = f"{field.help_text} {limit}" if field.help_text else limit
 
     def instance_birthday(self) -> str:
         c = self.instance
@@ -126,6 +141,12 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
             return ""
         md = f"{c.birthday_month:02d}-{c.birthday_day:02d}"
         return f"{c.birthday_year:04d}-{md}" if c.birthday_year else md
+
+    def clean_first_name(self) -> str:
+        name = self.cleaned_data["first_name"]
+        if not has_visible_text(name):
+            raise forms.ValidationError("Give at least a first name.")
+        return name
 
     def clean_emails(self) -> list[str]:
         addresses = [a.lower() for a in split_values(self.cleaned_data["emails"])]
@@ -169,6 +190,9 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
                 return (None, int(parts[0]), int(parts[1]))
         except ValueError:
             pass
+        problem = impossible_date(text) if len(parts) == 3 else impossible_date(f"2000-{text}")
+        if problem:  # a birthday without its year may be any year: 2000 allows 02-29
+            raise forms.ValidationError(problem.replace(" 2000 ", " "))
         raise forms.ValidationError(
             "Write the birthday as YYYY-MM-DD, or MM-DD without the year (e.g. 04-23)."
         )
@@ -189,6 +213,9 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
             if self.duplicates:
                 self.data = self.data.copy()
                 self.data["confirm_duplicate"] = "on"
+                # The page warns once, above the form, with links to the existing contacts;
+                # this error (the only one: there were no others) only keeps the form open.
+                self.helper.form_show_errors = False
                 names = ", ".join(c.name for c in self.duplicates[:3])
                 raise forms.ValidationError(
                     f"You may already have this person: {names} has the same e-mail address or "
@@ -223,8 +250,21 @@ class InteractionForm(forms.ModelForm):
         },
     )
 
+    quality = forms.IntegerField(
+        label="Quality (1–5)",
+        min_value=1,
+        max_value=5,
+        initial=3,
+        error_messages={
+            "required": "Rate the interaction from 1 to 5.",
+            "min_value": "Quality is from 1 to 5.",
+            "max_value": "Quality is from 1 to 5.",
+        },
+    )
+
     class Meta:
         model = Interaction
+        field_classes = {"occurred_on": DayField}
         fields = [
             "contacts",
             "occurred_on",
@@ -243,11 +283,9 @@ class InteractionForm(forms.ModelForm):
         widgets = {
             "occurred_on": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 2}),
-            "quality": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
         labels = {
             "duration_minutes": "Minutes",
-            "quality": "Quality (1–5)",
             "objective": "Objective it served",
             "community": "Where (a community)",
         }
@@ -291,10 +329,6 @@ class InteractionForm(forms.ModelForm):
             self.fields["follow_up_about"] = forms.CharField(
                 label="About", max_length=200, required=False, initial="Follow up"
             )
-        # The form checks quality's range itself (see _get_validation_exclusions).
-        self.fields["quality"].validators += [MinValueValidator(1), MaxValueValidator(5)]
-        self.fields["quality"].error_messages["min_value"] = "Quality is from 1 to 5."
-        self.fields["quality"].error_messages["max_value"] = "Quality is from 1 to 5."
 
     def _get_validation_exclusions(self) -> set[str]:
         # The form field checks quality is 1 to 5 and says so in words. Left to the model,

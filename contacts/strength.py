@@ -17,7 +17,8 @@ quality        15      average quality (1–5) of those interactions, ``(avg - 1
 tenure         10      years since you met (or since the first interaction), up to 5.
 =============  ======  ==================================================================
 
-``strength = round(sum(weight * part))``. Notes (kind "note") count towards recency of
+``strength = round(sum(weight * part))``; the breakdown's whole points per part add up to it
+(largest remainder, `Breakdown.points`). Notes (kind "note") count towards recency of
 nothing and frequency of nothing: writing about someone is not talking to them.
 
 One grouped query (`activities`) reads the activity of one contact or of a batch, and one
@@ -73,7 +74,16 @@ class Breakdown:
 
     @property
     def points(self) -> dict[str, int]:
-        return {name: round(WEIGHTS[name] * value) for name, value in self.parts.items()}
+        """Each part's points, whole numbers that add up to `total`: rounded one by one, the
+        parts of 78 could show 79. Largest remainder: every part is rounded down, then the
+        points still missing go one each to the parts that lost the most."""
+        exact = {name: WEIGHTS[name] * value for name, value in self.parts.items()}
+        shown = {name: math.floor(points) for name, points in exact.items()}
+        missing = self.total - sum(shown.values())
+        by_remainder = sorted(exact, key=lambda name: exact[name] - shown[name], reverse=True)
+        for name in by_remainder[: max(0, missing)]:
+            shown[name] += 1
+        return shown
 
     @property
     def total(self) -> int:

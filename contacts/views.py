@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Win
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
@@ -229,7 +230,12 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         interaction_ids = list(only_theirs.values_list("pk", flat=True))
         Interaction.objects.filter(pk__in=interaction_ids).delete()
         contact.delete()
-        messages.success(request, f"{name} and {len(interaction_ids)} interactions are deleted.")
+        deleted = ngettext(
+            "%(name)s and %(count)d interaction are deleted.",
+            "%(name)s and %(count)d interactions are deleted.",
+            len(interaction_ids),
+        )
+        messages.success(request, deleted % {"name": name, "count": len(interaction_ids)})
         return redirect("contacts:list")
     context = {
         "contact": contact,
@@ -295,7 +301,8 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
             tag_name=form.cleaned_data["tag_name"].strip(),
             circle=form.cleaned_data["circle"],
         )
-        messages.success(request, f"{count} contact{'s' if count != 1 else ''} updated.")
+        updated = ngettext("%(count)d contact updated.", "%(count)d contacts updated.", count)
+        messages.success(request, updated % {"count": count})
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -5,9 +5,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import formats
 
 from contacts.models import Contact
 from followups.models import FollowUp
+from networkcrm.forms import DayField
 
 DATE_ERRORS = {"invalid": "Enter the date as YYYY-MM-DD.", "required": "Pick a date."}
 
@@ -29,6 +31,7 @@ class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["contacts", "about", "due_on"]
+        field_classes = {"due_on": DayField}
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}),
             "about": forms.TextInput(attrs={"placeholder": "e.g. send the deck we talked about"}),
@@ -68,11 +71,21 @@ class FollowUpForm(forms.ModelForm):
         day = self.cleaned_data["due_on"]
         if day.year < 1900 or day > self.today + dt.timedelta(days=3650):
             raise forms.ValidationError("Pick a date within the next ten years.")
+        # A follow-up is something still to do: a day already gone is a slip (last year's
+        # date, the wrong month). An overdue follow-up edited for another reason keeps its day.
+        if day < self.today and day != self.initial_due_on():
+            raise forms.ValidationError(
+                "%(day)s has already passed. Pick today or a later day to follow up by.",
+                params={"day": formats.date_format(day)},
+            )
         return day
+
+    def initial_due_on(self) -> dt.date | None:
+        return self.instance.due_on if self.instance.pk else None
 
 
 class SnoozeForm(forms.Form):
-    until = forms.DateField(
+    until = DayField(
         error_messages={"invalid": "Enter the date as YYYY-MM-DD.", "required": "Pick a day."}
     )
 

@@ -19,6 +19,7 @@ from goals.models import (
     Priority,
     Tactic,
 )
+from networkcrm.forms import DayField
 
 SINGULAR = {
     "interactions": "interaction",
@@ -243,6 +244,7 @@ class ObjectiveForm(VersionedForm):
 
     class Meta:
         model = Objective
+        field_classes = {"starts_on": DayField, "due_on": DayField}
         fields = [
             "title",
             "metric",

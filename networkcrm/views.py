@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
@@ -64,15 +65,49 @@ def status(request: HttpRequest) -> HttpResponse:
     context = {
         "heartbeat": beat,
         "fresh": beat is not None and beat.is_fresh(interval * 3),
-        "interval": interval,
-        "periodic_tasks": PeriodicTask.objects.select_related("interval", "crontab").order_by(
-            "name"
-        ),
+        "interval": every(interval.total_seconds()),
+        "periodic_tasks": [
+            (task, schedule_in_words(task))
+            for task in PeriodicTask.objects.select_related(
+                "interval", "crontab", "solar", "clocked"
+            ).order_by("name")
+        ],
         "broker": settings.CELERY_BROKER_URL.split("://", 1)[0],
         "database": connection.vendor,
         "email_backend": settings.EMAIL_BACKEND.rsplit(".", 1)[-1],
     }
     return render(request, "status.html", context)
+
+
+# The largest unit that divides a period, as in "every 5 minutes" or "every 2 hours".
+PERIOD_UNITS = [
+    (86400, lambda n: ngettext("every day", "every %(count)d days", n)),
+    (3600, lambda n: ngettext("every hour", "every %(count)d hours", n)),
+    (60, lambda n: ngettext("every minute", "every %(count)d minutes", n)),
+    (1, lambda n: ngettext("every second", "every %(count)d seconds", n)),
+]
+
+
+def every(seconds: float) -> str:
+    """A period in words: 300 is "every 5 minutes", 86400 "every day", 90 "every 90
+    seconds"."""
+    whole = max(1, round(seconds))
+    size, words = next((size, words) for size, words in PERIOD_UNITS if whole % size == 0)
+    return words(whole // size) % {"count": whole // size}
+
+
+def schedule_in_words(task: PeriodicTask) -> str:
+    """When beat runs a task, in words rather than celery's repr ("<freq: 60.00 seconds>",
+    "15 3 * * * (m/h/dM/MY/d)")."""
+    if task.interval is not None:
+        return every(task.interval.schedule.run_every.total_seconds())
+    if task.crontab is not None:
+        return task.crontab.human_readable
+    if task.solar is not None:
+        return str(task.solar)
+    if task.clocked is not None:
+        return f"once, at {formats.date_format(task.clocked.clocked_time, 'DATETIME_FORMAT')}"
+    return "no schedule"
 
 
 @login_not_required

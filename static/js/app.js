@@ -22,3 +22,37 @@ document.addEventListener("htmx:afterSwap", (event) => {
 document.addEventListener("shown.bs.modal", (event) => {
   event.target.querySelector("[autofocus], input[type=search]")?.focus();
 });
+
+// Alt+L (Option+L on a Mac) opens the quick log: a keydown handler rather than an accesskey,
+// which browsers map to different keys, or not at all. Not while typing in a field, where
+// the keys belong to the text (Option+L types "¬" on a Mac). event.code names the key
+// whatever the keyboard layout or the character Option makes of it.
+const onApple = /Mac|iPhone|iPad|iPod/.test(navigator.userAgent);
+
+document.addEventListener("DOMContentLoaded", () => {
+  const key = onApple ? "⌥L" : "Alt+L";
+  document.querySelectorAll("[data-shortcut-hint]").forEach((hint) => {
+    hint.textContent = key;
+  });
+  document.querySelectorAll("[data-quick-log-shortcut]").forEach((button) => {
+    button.title = `Quick log (${key})`;
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.code !== "KeyL") {
+    return;
+  }
+  const typing = event.target.closest?.("input, textarea, select, [contenteditable]:not([contenteditable=false])");
+  const button = document.querySelector("[data-quick-log-shortcut]");
+  if (typing || !button || event.repeat) {
+    return;
+  }
+  event.preventDefault();
+  const open = document.querySelector("#quick-log.show");
+  if (open) {
+    open.querySelector("[autofocus], input[type=search], select, input")?.focus();
+  } else {
+    button.click();
+  }
+});

@@ -205,3 +205,11 @@ def test_rows_escape_names_companies_and_tags(alice_client, alice):
     assert "A&amp;B &lt;Co&gt;" in body
     assert "&quot;quoted&quot;" in body
     assert "<i>Dana" not in body
+
+
+def test_a_bulk_action_on_one_contact_says_contact_in_the_singular(alice_client, alice):
+    dana = contact(alice, "Dana")
+    response = alice_client.post(
+        reverse("contacts:bulk"), {"action": "archive", "ids": [dana.pk]}, follow=True
+    )
+    assert "1 contact updated." in response.content.decode()

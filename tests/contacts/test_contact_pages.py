@@ -49,7 +49,12 @@ def test_it_warns_of_a_duplicate_email_and_saves_on_confirmation(alice_client, a
     again = alice_client.post(
         reverse("contacts:create"), {**FORM, "first_name": "D.", "linkedin_url": ""}
     )
-    assert "You may already have this person: Dana Reyes" in again.content.decode()
+    body = again.content.decode()
+    assert body.count("You may already have this person:") == 1
+    assert (
+        f'href="{reverse("contacts:detail", args=[Contact.objects.get().pk])}">Dana Reyes<' in body
+    )
+    assert "Dana Reyes</a>\n  has the same e-mail address" in body
     assert Contact.objects.count() == 1
     confirmed = alice_client.post(
         reverse("contacts:create"),
@@ -70,9 +75,16 @@ def test_it_warns_of_a_duplicate_profile_url(alice_client, alice):
     [
         ({"emails": "not-an-email"}, "not-an-email is not a valid e-mail address."),
         ({"linkedin_url": "linkedin dana"}, "Enter a valid URL."),
-        ({"birthday": "31-31"}, "Write the birthday as YYYY-MM-DD"),
-        ({"met_on": "yesterday"}, "Enter a valid date."),
-        ({"first_name": ""}, "This field is required."),
+        ({"birthday": "31-31"}, "There is no month 31: months go from 1 to 12."),
+        ({"birthday": "April 23"}, "Write the birthday as YYYY-MM-DD"),
+        ({"met_on": "yesterday"}, "Enter the date as YYYY-MM-DD."),
+        ({"met_on": "2026-02-30"}, "February 2026 has no day 30: it has 28 days."),
+        ({"birthday": "1990-02-29"}, "February 1990 has no day 29: it has 28 days."),
+        ({"birthday": "02-30"}, "February has no day 30: it has 29 days."),
+        ({"birthday": "13-01"}, "There is no month 13: months go from 1 to 12."),
+        ({"first_name": ""}, "Give at least a first name."),
+        ({"first_name": "\u200b"}, "Give at least a first name."),
+        ({"first_name": "D" * 101}, "at most 100 characters (it has 101)"),
         ({"phones": "call me"}, "call me does not look like a phone number."),
         ({"cadence_days": "-3"}, "Ensure this value is greater than or equal to 0."),
     ],
@@ -193,7 +205,7 @@ def test_the_contact_page_lists_emails_phones_profiles_and_tags(alice_client, al
     assert (
         'href="https://www.linkedin.com/in/dana-example" rel="noopener noreferrer">LinkedIn' in body
     )
-    assert "Met through conference on March 5, 2024" in body
+    assert "How we met: Conference, on March 5, 2024" in body
     assert "Birthday: 04-03" in body
     assert "Check in every 21 days" in body
     tags = reverse("contacts:list")
@@ -267,7 +279,8 @@ def test_deleting_asks_first_and_says_what_goes(alice_client, alice):
     page = alice_client.get(reverse("contacts:delete", args=[dana.pk])).content.decode()
     assert "the 1 interaction logged with Dana alone" in page
     assert "The 1 interaction shared with other contacts stay with them." in page
-    alice_client.post(reverse("contacts:delete", args=[dana.pk]))
+    done = alice_client.post(reverse("contacts:delete", args=[dana.pk]), follow=True)
+    assert "Dana and 1 interaction are deleted." in done.content.decode()
     assert not Contact.objects.filter(pk=dana.pk).exists()
     assert list(Interaction.objects.all()) == [shared]
 
@@ -297,3 +310,35 @@ def test_the_timeline_escapes_what_the_user_typed_and_keeps_line_breaks(alice_cl
     assert "Line one<br>&lt;script&gt;x&lt;/script&gt;" in body
     assert "with &lt;b&gt;Erin&lt;/b&gt;" in body
     assert "<script>x" not in body
+
+
+def test_it_shows_the_name_limits_before_the_browser_cuts_a_name(alice_client):
+    body = alice_client.get(reverse("contacts:create")).content.decode()
+    assert 'maxlength="100"' in body
+    assert "Up to 100 characters." in body
+    assert "How you refer to them, if not first and last name. Up to 200 characters." in body
+
+
+def test_it_says_check_in_every_day_in_the_singular_and_no_cadence_in_words(alice_client, alice):
+    daily, none = contact(alice, "Daily", cadence_days=1), contact(alice, "None", cadence_days=0)
+    body = alice_client.get(reverse("contacts:detail", args=[daily.pk])).content.decode()
+    assert "Check in every 1 day<" in body
+    body = alice_client.get(reverse("contacts:detail", args=[none.pk])).content.decode()
+    assert "No regular check-ins" in body
+    assert "every — days" not in body
+
+
+def test_it_names_how_we_met_with_the_choice_label(alice_client, alice):
+    dana = contact(alice, "Dana", source="linkedin")
+    body = alice_client.get(reverse("contacts:detail", args=[dana.pk])).content.decode()
+    assert "How we met: LinkedIn<" in body
+
+
+def test_it_shows_strength_parts_that_add_up_to_the_strength(alice_client, alice):
+    dana = contact(alice, "Dana", met_on=dt.date(2023, 1, 1))
+    for days in (3, 40, 100):
+        today = dt.date.today()
+        log(alice, dana, on=today - dt.timedelta(days=days), today=today, quality=4)
+    response = alice_client.get(reverse("contacts:detail", args=[dana.pk]))
+    breakdown = response.context["breakdown"]
+    assert sum(breakdown.points.values()) == breakdown.total

@@ -101,6 +101,8 @@ def test_the_form_draws_the_chosen_contacts_as_chips(alice_client, alice):
         ({"duration_minutes": "-5"}, "The duration cannot be negative."),
         ({"occurred_on": "2999-01-01"}, "An interaction cannot be in the future."),
         ({"occurred_on": "31/31/2020"}, "Enter the date as YYYY-MM-DD."),
+        ({"occurred_on": "2026-02-30"}, "February 2026 has no day 30: it has 28 days."),
+        ({"quality": ""}, "Rate the interaction from 1 to 5."),
         ({"outcome_value": "100"}, "Pick the outcome this value belongs to."),
     ],
 )
@@ -182,3 +184,8 @@ def test_the_edit_page_draws_the_interactions_contacts_and_saves(alice_client, a
     assert response.status_code == 302
     assert Interaction.objects.get().notes == "Coffee, and a walk"
     assert list(Interaction.objects.get().contacts.all()) == [dana]
+
+
+def test_the_quality_field_draws_1_to_5(alice_client):
+    body = alice_client.get(URL).content.decode()
+    assert 'name="quality" value="3" min="1" max="5"' in body

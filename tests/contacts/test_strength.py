@@ -5,7 +5,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contacts.models import Contact, Initiator, Kind
-from contacts.strength import Activity, activity_of, score, strength_refresh, suggested_circle
+from contacts.strength import (
+    WEIGHTS,
+    Activity,
+    Breakdown,
+    activity_of,
+    score,
+    strength_refresh,
+    suggested_circle,
+)
 from contacts.strength import activities as activities_of
 from tests.contacts.factories import TODAY, contact, fresh, log
 
@@ -69,8 +77,38 @@ def test_the_parts_add_up_to_the_total():
         met_on=None,
         today=TODAY,
     )
-    assert abs(sum(breakdown.points.values()) - breakdown.total) <= 2
+    assert sum(breakdown.points.values()) == breakdown.total
     assert breakdown.points["reciprocity"] == 15
+
+
+@given(activities, cadences, st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), TODAY)))
+def test_it_shows_parts_that_always_add_up_to_the_shown_total(activity, cadence, met_on):
+    breakdown = score(activity, cadence_days=cadence, met_on=met_on, today=TODAY)
+    assert sum(breakdown.points.values()) == breakdown.total
+
+
+@given(activities, cadences)
+def test_it_shows_each_part_within_a_point_of_its_exact_value(activity, cadence):
+    breakdown = score(activity, cadence_days=cadence, met_on=None, today=TODAY)
+    for name, points in breakdown.points.items():
+        assert abs(points - WEIGHTS[name] * breakdown.parts[name]) < 1
+
+
+def test_it_rounds_parts_that_would_add_to_79_so_they_add_to_78():
+    # Rounded one by one, the parts would show 31 + 21 + 9 + 9 + 9 = 79 for a total of
+    # round(77.8) = 78.
+    breakdown = Breakdown(
+        {
+            "recency": 30.6 / 35,
+            "frequency": 20.6 / 25,
+            "reciprocity": 8.6 / 15,
+            "quality": 8.6 / 15,
+            "tenure": 9.4 / 10,
+        }
+    )
+    assert breakdown.total == 78
+    assert sum(round(WEIGHTS[n] * v) for n, v in breakdown.parts.items()) == 79
+    assert sum(breakdown.points.values()) == 78
 
 
 @pytest.mark.django_db

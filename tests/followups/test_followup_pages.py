@@ -112,6 +112,8 @@ def test_the_form_preselects_a_contact(alice_client, alice):
         ({"due_on": "next week"}, "Enter the date as YYYY-MM-DD."),
         ({"due_on": ""}, "Pick a date."),
         ({"due_on": "2999-01-01"}, "Pick a date within the next ten years."),
+        ({"due_on": "2026-02-30"}, "February 2026 has no day 30: it has 28 days."),
+        ({"due_on": "2026-06-14"}, "June 14, 2026 has already passed. Pick today or a later day"),
     ],
 )
 def test_it_explains_bad_input_and_saves_nothing(alice_client, alice, change, message):
@@ -161,6 +163,33 @@ def test_it_edits_a_followup(alice_client, alice):
     pending.refresh_from_db()
     assert (pending.about, pending.due_on) == ("Call back", dt.date(2026, 7, 1))
     assert list(pending.contacts.all()) == [erin]
+
+
+def test_it_accepts_today_as_the_due_date(alice_client, alice):
+    alice_client.post(CREATE, {**form(contact(alice, "Dana")), "due_on": "2026-06-15"})
+    assert FollowUp.objects.get().due_on == TODAY
+
+
+def test_an_overdue_followup_edited_for_another_reason_keeps_its_day(alice_client, alice):
+    dana = contact(alice, "Dana")
+    overdue = followup(alice, dana, due_on=TODAY - dt.timedelta(days=3))
+    response = alice_client.post(
+        reverse("followups:edit", args=[overdue.pk]),
+        {**form(dana), "about": "Call back", "due_on": "2026-06-12"},
+    )
+    assert response.status_code == 302
+    overdue.refresh_from_db()
+    assert (overdue.about, overdue.due_on) == ("Call back", dt.date(2026, 6, 12))
+
+
+def test_an_overdue_followup_cannot_move_to_another_past_day(alice_client, alice):
+    dana = contact(alice, "Dana")
+    overdue = followup(alice, dana, due_on=TODAY - dt.timedelta(days=3))
+    response = alice_client.post(
+        reverse("followups:edit", args=[overdue.pk]), {**form(dana), "due_on": "2026-06-01"}
+    )
+    assert "June 1, 2026 has already passed." in response.content.decode()
+    assert fresh(overdue).due_on == TODAY - dt.timedelta(days=3)
 
 
 def test_it_never_redirects_off_site(alice_client, alice):

@@ -118,6 +118,7 @@ def test_snooze_a_week_hides_the_checkin_until_then(alice_client, alice):
     [
         ("", "Pick a day."),
         ("next tuesday", "Enter the date as YYYY-MM-DD."),
+        ("2026-06-31", "June 2026 has no day 31: it has 30 days."),
         ("2026-06-15", "Pick a day after today to snooze until."),
     ],
 )
@@ -203,3 +204,10 @@ def test_the_navigation_has_followups_highlighted_on_their_page(alice_client):
     assert link in page(alice_client)
     listing = alice_client.get(reverse("followups:list")).content.decode()
     assert f'nav-link active" {link}' in listing
+
+
+def test_a_network_of_one_says_contact_in_the_singular(alice_client, alice):
+    contact(alice, "Dana")
+    assert '<span class="fw-semibold" data-testid="contact-total">1</span> contact:' in (
+        page(alice_client)
+    )

@@ -119,6 +119,18 @@ def test_a_running_job_polls_its_progress(alice_client, alice):
     assert "2 of 4 rows (50%)" in page
 
 
+def test_a_one_row_job_says_row_in_the_singular(alice_client, alice):
+    job = create_job(alice, "linkedin_connections.csv")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        total_rows=1,
+        rows_done=0,
+        lease_until=timezone.now() + dt.timedelta(minutes=1),
+    )
+    page = alice_client.get(reverse("imports:progress", args=[job.pk])).content.decode()
+    assert "0 of 1 row (0%)" in page
+
+
 def test_a_finished_job_stops_polling_and_shows_the_report(alice_client, alice):
     job = run_import(alice, "linkedin_bad_rows.csv")
     page = alice_client.get(reverse("imports:job", args=[job.pk])).content.decode()

@@ -5,11 +5,13 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from accounts.models import User
 from accounts.services import user_sign_up
 from coaching.services import make_coach
 from followups.services import heartbeat_record
+from networkcrm.views import every
 from tests.conftest import PASSWORD
 from tests.networkcrm.test_login_required import ALL
 
@@ -104,3 +106,33 @@ def test_the_health_check_is_public_and_touches_the_database(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_it_writes_the_beat_schedule_in_words(operator_client):
+    minute = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
+    hours = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.HOURS)
+    nightly = CrontabSchedule.objects.create(minute="15", hour="3", timezone="UTC")
+    PeriodicTask.objects.create(name="kpi-sweep", task="kpis.tasks.kpi_sweep", interval=minute)
+    PeriodicTask.objects.create(name="every-two", task="a.b", interval=hours)
+    PeriodicTask.objects.create(name="nightly", task="c.d", crontab=nightly)
+    body = operator_client.get(reverse("status")).content.decode()
+    assert "<td>every minute</td>" in body
+    assert "<td>every 2 hours</td>" in body
+    assert "At 03:15 AM" in body
+    assert "freq:" not in body
+    assert "m/h/dM/MY/d" not in body
+    assert "<td>not yet</td>" in body
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "every second"), (90, "every 90 seconds"), (300, "every 5 minutes"), (86400, "every day")],
+)
+def test_it_says_a_period_in_words(seconds, words):
+    assert every(seconds) == words
+
+
+def test_it_says_how_often_the_heartbeat_is_expected(operator_client, settings):
+    settings.HEARTBEAT_INTERVAL = 60
+    body = operator_client.get(reverse("status")).content.decode()
+    assert '<td data-testid="heartbeat-interval">every minute</td>' in body
