@@ -411,7 +411,8 @@ def test_it_keeps_the_contact_list_usable_on_a_phone(browser_context, live_serve
     first, second = boxes.nth(0), boxes.nth(1)
     first.tap()
     second.tap()
-    assert first.is_checked() and second.is_checked()
+    assert first.is_checked()
+    assert second.is_checked()
     page.select_option("#bulk-action", "circle")
     page.select_option("#bulk-circle", "inner")
     apply = page.get_by_role("button", name="Apply")
@@ -419,7 +420,9 @@ def test_it_keeps_the_contact_list_usable_on_a_phone(browser_context, live_serve
     # Each card shows the name, the circle and the check-in status in the phone's width.
     card = page.locator("[data-testid=contact-row]").first
     box = card.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
     assert card.get_by_role("link", name="Log").is_visible()
     screenshot(page, "phone-contact-list-selected")
     apply.tap()
@@ -441,11 +444,13 @@ def test_it_fits_the_caseload_at_1280_pixels(browser_context, live_server, alice
                    scroll: box.scrollWidth };
         }"""
     )
-    assert sizes["table"] <= sizes["box"] and sizes["scroll"] <= sizes["box"], sizes
+    assert sizes["table"] <= sizes["box"], sizes
+    assert sizes["scroll"] <= sizes["box"], sizes
     for column in ("objectives", "last_interaction", "last_login"):
         header = page.locator(f"#result_list th.column-{column}")
         box = header.bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 1280, column
+        assert box is not None, column
+        assert box["x"] + box["width"] <= 1280, column
     assert overflow(page) is None
     screenshot(page, "caseload-1280")
 
@@ -453,7 +458,8 @@ def test_it_fits_the_caseload_at_1280_pixels(browser_context, live_server, alice
     page.get_by_role("heading", name="Goal plan").wait_for()
     tools = page.get_by_test_id("client-tools").bounding_box()
     heading = page.locator("#content h1").bounding_box()
-    assert tools is not None and heading is not None
+    assert tools is not None
+    assert heading is not None
     assert tools["y"] >= heading["y"] + heading["height"], "the buttons overlap the header"
     assert overflow(page) is None
     screenshot(page, "coach-client-1280")
