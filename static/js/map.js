@@ -185,7 +185,15 @@
     sizeLabels(cy);
     cy.on("zoom", () => sizeLabels(cy));
     // A name shows on hover; a first tap on a touch screen shows it, the next opens the contact.
+    // The browser follows a touch with mouse events of its own, which are not a hover.
+    let touchedAt = 0;
+    const afterTouch = () => Date.now() - touchedAt < 1000;
+    container.addEventListener("touchstart", () => (touchedAt = Date.now()), {
+      capture: true,
+      passive: true,
+    });
     cy.on("mouseover", "node", (event) => {
+      if (afterTouch()) return;
       event.target.addClass("shown");
       container.classList.add("map-pointer");
     });
@@ -194,6 +202,7 @@
       container.classList.remove("map-pointer");
     });
     cy.on("tap", "node", (event) => {
+      if (afterTouch() && event.originalEvent instanceof MouseEvent) return;
       const node = event.target;
       if (node.hasClass("named") || node.hasClass("shown")) {
         window.location.assign(node.data("url"));
