@@ -289,7 +289,7 @@ class ClientAdmin(CoachViewAdmin):
     def scope_label(self, row: Client) -> str:
         return row.get_scope_display()
 
-    @admin.display(description="This week so far")
+    @admin.display(description="This week")
     def this_week(self, row: Client) -> str:
         return " · ".join(f"{h.shown} {h.label.lower()}" for h in row.numbers.this_week) or "—"
 
@@ -313,7 +313,7 @@ class ClientAdmin(CoachViewAdmin):
             row.numbers.sparkline,
         )
 
-    @admin.display(description="Overdue now", ordering="overdue")
+    @admin.display(description="Overdue", ordering="overdue")
     def overdue_now(self, row: Client) -> str:
         return str(row.numbers.overdue)
 

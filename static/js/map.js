@@ -7,13 +7,30 @@
   // The force-directed layout grows quadratically (about 0.5 s for 150 contacts, 2 s for 300
   // and 40 s for 1,000 on a laptop); rings by circle take half a second for 1,000.
   const FORCE_LAYOUT_MAX = 150;
+  // Names shown at any zoom: the strongest few, about one per 60 pixels of canvas width
+  // (8 on a phone, 20 on a wide screen); the others show theirs on hover or a first tap.
+  const LABEL_SPACING = 60;
+  const LABELS_MIN = 8;
+  const LABELS_MAX = 20;
+  // On screen, whatever the zoom.
+  const LABEL_PIXELS = 12;
+  const PADDING = 36;
+  // The layout is stretched to the canvas's shape, by at most this much, so it fills it.
+  const STRETCH_MAX = 3;
 
   function cssVar(name, fallback) {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
     return value || fallback;
   }
 
-  function elements(data) {
+  function labelCount(container) {
+    const count = Math.round(container.clientWidth / LABEL_SPACING);
+    return Math.max(LABELS_MIN, Math.min(LABELS_MAX, count));
+  }
+
+  function elements(data, labelled) {
+    // The server sends the strongest first.
+    const named = new Set(data.nodes.slice(0, labelled).map((node) => node.id));
     const colours = Object.fromEntries(
       CIRCLES.map((circle) => [circle, cssVar(`--map-circle-${circle}`, "#6c757d")]),
     );
@@ -34,6 +51,7 @@
         rank: CIRCLES.indexOf(node.circle),
         colour: colours[node.circle] || "#6c757d",
       },
+      classes: named.has(node.id) ? "named" : "",
     }));
     const edges = data.edges.map((edge, index) => ({
       group: "edges",
@@ -45,7 +63,17 @@
 
   function layout(count) {
     if (count <= FORCE_LAYOUT_MAX) {
-      return { name: "cose", animate: false, randomize: true, nodeDimensionsIncludeLabels: true };
+      // Strong gravity and little room between components: the clusters sit side by side
+      // rather than around a large empty middle.
+      return {
+        name: "cose",
+        animate: false,
+        randomize: true,
+        fit: false,
+        gravity: 8,
+        componentSpacing: 24,
+        nodeRepulsion: () => 20000,
+      };
     }
     // Inner circle at the centre, acquaintances on the outside.
     return {
@@ -54,6 +82,7 @@
       concentric: (node) => CIRCLES.length - node.data("rank"),
       levelWidth: () => 1,
       minNodeSpacing: 4,
+      fit: false,
     };
   }
 
@@ -68,16 +97,24 @@
           "background-color": "data(colour)",
           width: "mapData(strength, 0, 100, 12, 48)",
           height: "mapData(strength, 0, 100, 12, 48)",
-          label: "data(name)",
           color: text,
-          "font-size": 11,
-          "min-zoomed-font-size": 8,
+          "font-size": LABEL_PIXELS,
           "text-valign": "bottom",
           "text-margin-y": 3,
           "text-outline-color": background,
           "text-outline-width": 2,
         },
       },
+      {
+        selector: "node.named, node.shown",
+        style: {
+          label: "data(name)",
+          "text-background-color": background,
+          "text-background-opacity": 0.7,
+          "text-background-shape": "roundrectangle",
+        },
+      },
+      { selector: "node.shown", style: { "z-index": 10 } },
       {
         selector: "edge",
         style: { width: 1.5, "line-color": line, opacity: 0.6, "curve-style": "straight" },
@@ -95,22 +132,91 @@
     ];
   }
 
+  // Stretches the laid-out graph to the canvas's proportions (a force layout comes out
+  // roughly round, a canvas is wide or tall), then fits it, so the graph fills the canvas.
+  function fill(cy, container) {
+    const box = cy.nodes().boundingBox({ includeLabels: false, includeOverlays: false });
+    const width = Math.max(container.clientWidth - 2 * PADDING, 1);
+    const height = Math.max(container.clientHeight - 2 * PADDING, 1);
+    const graph = Math.max(box.w, 1) / Math.max(box.h, 1);
+    const canvas = width / height;
+    const stretchX = graph < canvas ? Math.min(canvas / graph, STRETCH_MAX) : 1;
+    const stretchY = graph > canvas ? Math.min(graph / canvas, STRETCH_MAX) : 1;
+    const centreX = box.x1 + box.w / 2;
+    const centreY = box.y1 + box.h / 2;
+    cy.nodes().positions((node) => {
+      const at = node.position();
+      return {
+        x: centreX + (at.x - centreX) * stretchX,
+        y: centreY + (at.y - centreY) * stretchY,
+      };
+    });
+    cy.fit(cy.nodes(), PADDING);
+  }
+
+  // Labels keep their size on screen at any zoom.
+  function sizeLabels(cy) {
+    const zoom = cy.zoom();
+    cy.style()
+      .selector("node")
+      .style({
+        "font-size": LABEL_PIXELS / zoom,
+        "text-margin-y": 3 / zoom,
+        "text-outline-width": 2 / zoom,
+      })
+      .update();
+  }
+
   function draw(container, data) {
     const large = data.nodes.length > FORCE_LAYOUT_MAX;
+    const labelled = labelCount(container);
     const cy = window.cytoscape({
       container,
-      elements: elements(data),
+      elements: elements(data, labelled),
       style: style(),
       layout: layout(data.nodes.length),
-      minZoom: 0.1,
-      maxZoom: 2,
+      minZoom: 0.05,
+      maxZoom: 3,
       // Cheaper panning and zooming for big graphs.
       textureOnViewport: large,
       hideEdgesOnViewport: large,
     });
-    cy.on("tap", "node", (event) => window.location.assign(event.target.data("url")));
-    cy.on("mouseover", "node", () => container.classList.add("map-pointer"));
-    cy.on("mouseout", "node", () => container.classList.remove("map-pointer"));
+    fill(cy, container);
+    sizeLabels(cy);
+    cy.on("zoom", () => sizeLabels(cy));
+    // A name shows on hover; a first tap on a touch screen shows it, the next opens the contact.
+    // The browser follows a touch with mouse events of its own, which are not a hover.
+    let touchedAt = 0;
+    const afterTouch = () => Date.now() - touchedAt < 1000;
+    container.addEventListener("touchstart", () => (touchedAt = Date.now()), {
+      capture: true,
+      passive: true,
+    });
+    cy.on("mouseover", "node", (event) => {
+      if (afterTouch()) return;
+      event.target.addClass("shown");
+      container.classList.add("map-pointer");
+    });
+    cy.on("mouseout", "node", (event) => {
+      event.target.removeClass("shown");
+      container.classList.remove("map-pointer");
+    });
+    cy.on("tap", "node", (event) => {
+      if (afterTouch() && event.originalEvent instanceof MouseEvent) return;
+      const node = event.target;
+      if (node.hasClass("named") || node.hasClass("shown")) {
+        window.location.assign(node.data("url"));
+        return;
+      }
+      cy.nodes(".shown").removeClass("shown");
+      node.addClass("shown");
+    });
+    cy.on("tap", (event) => {
+      if (event.target === cy) cy.nodes(".shown").removeClass("shown");
+    });
+    container.dataset.mapLabelled = String(Math.min(labelled, data.nodes.length));
+    // For the browser tests: the graph as drawn.
+    container.cy = cy;
     return cy;
   }
 
