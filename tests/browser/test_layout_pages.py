@@ -21,8 +21,11 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import CoachAssignment, User
 from coaching.models import CoachNote, Suggestion, SuggestionKind
+from communities.models import Community
 from contacts.demo import DEMO_USERS
 from contacts.models import Contact, Interaction
+from content.models import Piece
+from events.models import Event
 from followups.models import FollowUp
 from goals.models import GoalPlan, Objective, Priority, Tactic
 from imports import services as imports
@@ -76,6 +79,7 @@ EXCUSED = {
     "coaching:suggestion_decline": "POST only",
     "coaching:note_dismiss": "POST only",
     "healthz": "plain text for the load balancer",
+    "events:dismiss": "POST only",
     "admin:logout": "POST only",
     "admin:jsi18n": "JavaScript",
     "admin:autocomplete": "JSON (and no coach model uses it)",
@@ -137,6 +141,9 @@ class Demo:
     note: CoachNote
     suggestion: Suggestion
     reset: tuple[str, str]
+    community: Community
+    event: Event
+    piece: Piece
 
 
 def no_arguments(demo: Demo) -> list[Any]:
@@ -211,6 +218,21 @@ VISITED: dict[str, Page] = {
     "goals:setup_objectives": Page("newcomer"),
     "goals:setup_priorities": Page("newcomer"),
     "goals:setup_tactics": Page("newcomer"),
+    "communities:list": Page("owner"),
+    "communities:create": Page("owner"),
+    "communities:detail": Page("owner", lambda d: [d.community.pk]),
+    "communities:edit": Page("owner", lambda d: [d.community.pk]),
+    "communities:delete": Page("owner", lambda d: [d.community.pk]),
+    "events:list": Page("owner"),
+    "events:create": Page("owner"),
+    "events:detail": Page("owner", lambda d: [d.event.pk]),
+    "events:edit": Page("owner", lambda d: [d.event.pk]),
+    "events:delete": Page("owner", lambda d: [d.event.pk]),
+    "events:met": Page("owner", lambda d: [d.event.pk]),
+    "content:list": Page("owner"),
+    "content:create": Page("owner"),
+    "content:edit": Page("owner", lambda d: [d.piece.pk]),
+    "content:delete": Page("owner", lambda d: [d.piece.pk]),
     "kpis:page": Page("owner"),
     "kpis:summary_unsubscribe": Page("anonymous", lambda d: ["not-a-signed-link"], status=400),
     "imports:home": Page("owner"),
@@ -319,6 +341,9 @@ def demo_data(newcomer: User, media: Any) -> Demo:
             urlsafe_base64_encode(force_bytes(newcomer.pk)),
             default_token_generator.make_token(newcomer),
         ),
+        community=Community.objects.filter(owner=owner).first(),
+        event=Event.objects.filter(owner=owner).order_by("starts_at").first(),
+        piece=Piece.objects.filter(owner=owner).first(),
     )
 
 
