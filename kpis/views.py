@@ -346,6 +346,28 @@ def outcome_chart(weeks: Weeks) -> Chart:
     )
 
 
+def showing_up_chart(weeks: Weeks) -> Chart:
+    """Where you show up beside one-to-one: events, communities and content each week (bars),
+    and the engagement per piece you shared (line)."""
+    return _week_chart(
+        weeks,
+        "showing-up",
+        "Where you show up",
+        "Each week: people you met at events, conversations your content started, events "
+        "attended, communities you took part in and pieces shared (bars), and the engagement "
+        "per piece (line).",
+        type="bar",
+        series=[
+            _series(weeks, "people_met_at_events"),
+            _series(weeks, "content_conversations"),
+            _series(weeks, "events_attended"),
+            _series(weeks, "communities_active"),
+            _series(weeks, "content_shared"),
+            _series(weeks, "engagement_per_piece", kind="line", axis="y2"),
+        ],
+    )
+
+
 def time_chart(weeks: Weeks, tactics: Sequence[Tactic]) -> Chart:
     """Minutes each week on the platforms of the active tactics, against their budgets."""
     budgets: dict[str, int] = {}
@@ -414,6 +436,7 @@ def charts_for(user: User, today: dt.date) -> Charts:
             strength_chart(weeks),
             followup_chart(weeks),
             outcome_chart(weeks),
+            showing_up_chart(weeks),
             time_chart(weeks, tactics),
         ],
         tactics,

@@ -71,7 +71,8 @@ def test_before_the_first_monday_it_shows_this_week_so_far_and_says_when_trends_
 def test_it_draws_the_trends_with_a_table_and_a_csv_link_for_each_chart(alice_client, alice_rows):
     page = body(alice_client.get(PAGE))
     assert 'id="kpi-data" type="application/json"' in page
-    for slug in ("activity", "channels", "balance", "strength", "followups", "outcomes", "time"):
+    slugs = ("activity", "channels", "balance", "strength", "followups", "outcomes", "time")
+    for slug in (*slugs, "showing-up"):
         assert f'data-chart="{slug}"' in page
         assert f"{EXPORT}?chart={slug}" in page
     assert page.count("<canvas") == page.count("Show the numbers") - page.count("chart-empty")
@@ -261,3 +262,44 @@ def test_bob_signed_in_cannot_use_alices_unsubscribe_link(client, alice, bob):
     client.force_login(bob)
     assert client.post(unsubscribe_link(alice)).status_code == 404
     assert Profile.objects.get(user=alice).weekly_summary_enabled
+
+
+def test_where_you_show_up_carries_events_communities_and_content(alice_client, alice):
+    from communities.models import Community
+    from content.models import Piece
+    from content.services import piece_save
+    from events.models import Event
+    from events.services import event_met_log
+
+    dana, eli = contact(alice, "Dana"), contact(alice, "Eli")
+    slack = Community.objects.create(owner=alice, name="Slack")
+    meetup = Event.objects.create(
+        owner=alice,
+        name="Meetup",
+        starts_at=dt.datetime(2026, 6, 16, 18, tzinfo=dt.UTC),
+        community=slack,
+        timezone="Europe/Paris",
+    )
+    event_met_log(
+        event=meetup,
+        contacts=[dana, eli],
+        new_people=[],
+        quality=4,
+        notes="",
+        follow_up_on=None,
+        follow_up_about="",
+        today=dt.date(2026, 6, 17),
+    )
+    piece = Piece(owner=alice, title="Post", published_on=dt.date(2026, 6, 18), reactions=9)
+    piece_save(piece=piece, topic_names=[], engaged=[dana], today=dt.date(2026, 6, 18))
+    rollup_backfill(weeks=2, users=[alice], now=WEDNESDAY)
+    chart = alice_client.get(PAGE).context["chart_data"]["showing-up"]
+    last = {s["label"]: s["data"][-1] for s in chart["series"]}
+    assert last == {
+        "People met at events": 2,
+        "Conversations started by content": 1,
+        "Events attended": 1,
+        "Communities you took part in": 1,
+        "Content shared": 1,
+        "Engagement per piece": 9.0,
+    }
