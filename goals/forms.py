@@ -32,6 +32,7 @@ SOURCES = {
     "interactions": "From what you log",
     "contacts": "From your contacts",
     "followups": "From your follow-ups",
+    "pieces": "From what you share",
 }
 METRIC_HELP = "Every measure is computed from your network; you never type a number in."
 CIRCLE_NAMES = ", ".join(label.lower() for _, label in Circle.choices)

@@ -137,14 +137,11 @@ THOUGHT_LEADERSHIP = Starter(
             Decimal(12),
             detail="linkedin",
         ),
+        ObjectiveDraft("Share what you learn", "content_shared", Decimal(4)),
         ObjectiveDraft(
-            "Speak at or attend events",
-            "interactions_by_kind",
-            Decimal(2),
-            period=Period.QUARTER,
-            detail="event",
+            "Speak at or attend events", "events_attended", Decimal(2), period=Period.QUARTER
         ),
-        ObjectiveDraft("Turn readers into relationships", "meaningful_connections", Decimal(4)),
+        ObjectiveDraft("Turn readers into relationships", "content_conversations", Decimal(4)),
     ),
     priorities=(
         PriorityDraft("One article a month on the topic I want to be known for"),
@@ -172,7 +169,8 @@ SWITCH_INDUSTRIES = Starter(
     purpose_what="That I am moving into a new field, what I bring from my current one, and a "
     "small ask: twenty minutes of advice.",
     objectives=(
-        ObjectiveDraft("Meet people in the new industry", "new_contacts", Decimal(8)),
+        ObjectiveDraft("Meet people at industry events", "people_met_at_events", Decimal(8)),
+        ObjectiveDraft("Take part in the industry's communities", "communities_active", Decimal(2)),
         ObjectiveDraft(
             "Hold informational interviews", "interactions_by_kind", Decimal(4), detail="meeting"
         ),
