@@ -622,6 +622,8 @@ HEADLINES = (
     "outcomes",
     "outcome_value",
     "minutes_spent",
+    "people_met_at_events",
+    "content_conversations",
 )
 TODAY_CARDS = HEADLINES[:4]
 
