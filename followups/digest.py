@@ -570,7 +570,7 @@ def _checkin_line(item: Any, user: User) -> CheckinLine:
         circle=item.contact.get_circle_display().lower(),
         days_overdue=item.days_overdue,
         last_kind=last.get_kind_display().lower() if last else "",
-        last_on=date_format(last.occurred_on, "j M Y") if last else "",
+        last_on=date_format(last.occurred_on) if last else "",
         note=Truncator(last.notes).chars(140) if last and last.notes else "",
         serves=item.objective.title if item.objective else "",
         done_url=signed_link("done", "checkin", item.contact.pk, user),
@@ -605,16 +605,17 @@ def _digest_email(
         "checkins": [_checkin_line(item, user) for item in agenda.checkins],
         "followups": [_followup_line(item, user) for item in agenda.followups],
     }
-    return templated_email(
-        "digest",
-        context,
-        to=[user.email],
-        headers={
-            "Message-ID": message_id(delivery),
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    with timezone.override(user.profile.zone):  # its times in the recipient's zone
+        return templated_email(
+            "digest",
+            context,
+            to=[user.email],
+            headers={
+                "Message-ID": message_id(delivery),
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
 
 
 def link_read(token: str, *, max_age: dt.timedelta | None = None) -> dict[str, Any]:
