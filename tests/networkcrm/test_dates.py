@@ -25,7 +25,8 @@ from coaching.models import AccessLog, CoachNote
 from coaching.services import make_coach
 from contacts.models import Contact
 from contacts.services import interaction_log
-from followups.models import Heartbeat
+from followups import digest
+from followups.models import DigestDelivery, Heartbeat
 from followups.services import followup_create
 from imports.models import Format, ImportJob
 from kpis.rollup import rollup_backfill
@@ -233,4 +234,23 @@ def test_it_speaks_utc_to_a_visitor_and_after_a_request(client, world):
         assert timezone.get_current_timezone_name() == "UTC"
         response = client.get(reverse("accounts:login"))
     assert response.status_code == 200
+    assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_it_writes_the_digest_in_the_recipients_zone(alice, monkeypatch):
+    """The worker speaks UTC; the e-mail is rendered in the zone of the person reading it.
+    (A spy around the real helper records the zone; the message is still built.)"""
+    alice = in_auckland(alice)
+    zones = []
+    real = digest.templated_email
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        zones.append(timezone.get_current_timezone_name())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(digest, "templated_email", spy)
+    delivery = DigestDelivery.objects.create(user=alice, local_date=LOCAL_TODAY)
+    message, _items = digest.test_digest_message(delivery)
+    assert message is not None
+    assert zones == [ZONE]
     assert timezone.get_current_timezone_name() == "UTC"
