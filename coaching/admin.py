@@ -35,6 +35,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from accounts.models import CoachAssignment, CoachScope, User, is_coach
@@ -329,15 +330,14 @@ class ClientAdmin(CoachViewAdmin):
     @admin.display(description="Last interaction", ordering="last_interaction_on")
     def last_interaction(self, row: Client) -> str:
         day = row.last_interaction_on
-        return f"{day.day} {day:%b %Y}" if day else "—"
+        return date_format(day) if day else "—"
 
     @admin.display(description="Last login", ordering="client__last_login")
     def last_login(self, row: Client) -> str:
         last = row.client.last_login
         if last is None:
             return "never"
-        day = timezone.localtime(last).date()
-        return f"{day.day} {day:%b %Y}"
+        return date_format(timezone.localtime(last).date())
 
     def get_urls(self) -> list[Any]:
         extra = [

@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 
 from accounts.models import (
     COACHES_GROUP,
@@ -163,7 +164,7 @@ def _local_moment(moment: dt.datetime, user: User) -> str:
         local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     # Never further than a day ahead: today or tomorrow.
     today = timezone.localtime(timezone.now(), zone).date()
-    return f"{local:%H:%M} {'today' if local.date() == today else 'tomorrow'}"
+    return f"{time_format(local)} {'today' if local.date() == today else 'tomorrow'}"
 
 
 def _send_invitation(assignment: CoachAssignment) -> None:

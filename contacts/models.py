@@ -204,6 +204,17 @@ class Contact(models.Model):
         return self.display_name or f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def birthday(self) -> dt.date | None:
+        """The birthday as a date, for display: in a leap year when the year is unknown (so
+        29 February is a day), None when the month or the day is missing or impossible."""
+        if not (self.birthday_month and self.birthday_day):
+            return None
+        try:
+            return dt.date(self.birthday_year or 2000, self.birthday_month, self.birthday_day)
+        except ValueError:
+            return None
+
+    @property
     def effective_cadence_days(self) -> int | None:
         if self.cadence_days is not None:
             return self.cadence_days or None

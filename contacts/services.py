@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import GreaterThan
+from django.utils.formats import date_format
 
 from contacts.models import (
     DEFAULT_CADENCE_DAYS,
@@ -339,15 +340,14 @@ def _merged_notes(survivor: Contact, duplicate: Contact) -> list[str]:
             label = str(Contact._meta.get_field(name).verbose_name)
             lines.append(f"{label.capitalize()} ({origin}): {theirs}")
     if duplicate.met_on and survivor.met_on and duplicate.met_on != survivor.met_on:
-        lines.append(f"Met on ({origin}): {duplicate.met_on.isoformat()}")
+        lines.append(f"Met on ({origin}): {date_format(duplicate.met_on)}")
     if duplicate.source and survivor.source and duplicate.source != survivor.source:
         lines.append(f"How we met ({origin}): {duplicate.get_source_display()}")
     theirs_bday = (duplicate.birthday_month, duplicate.birthday_day)
     ours_bday = (survivor.birthday_month, survivor.birthday_day)
-    if duplicate.birthday_month and survivor.birthday_month and theirs_bday != ours_bday:
-        lines.append(
-            f"Birthday ({origin}): {duplicate.birthday_month:02d}-{duplicate.birthday_day:02d}"
-        )
+    if duplicate.birthday and survivor.birthday_month and theirs_bday != ours_bday:
+        shown = "DATE_FORMAT" if duplicate.birthday_year else "MONTH_DAY_FORMAT"
+        lines.append(f"Birthday ({origin}): {date_format(duplicate.birthday, shown)}")
     return lines
 
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Win
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -338,7 +339,7 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
         names = ", ".join(c.name for c in chosen[:3]) + ("…" if len(chosen) > 3 else "")
         said = f"Logged: {Kind(fields['kind']).label.lower()} with {names}."
         if followup is not None:
-            said += f" Follow up by {followup.due_on:%b} {followup.due_on.day}."
+            said += f" Follow up by {date_format(followup.due_on)}."
         messages.success(request, said)
         target = next_url(request, "contacts:detail", chosen[0].pk)
         if request.htmx:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar, Event
 
 from accounts.models import Profile
@@ -52,7 +53,7 @@ def _event(uid: str, day: dt.date, summary: str, description: str, url: str) -> 
 
 
 def _short(day: dt.date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
+    return date_format(day)
 
 
 def calendar_for(user: Any, *, today: dt.date, absolute: Callable[[str], str]) -> bytes:

@@ -615,16 +615,17 @@ def _digest_email(
         "checkins": [_checkin_line(item, user) for item in agenda.checkins],
         "followups": [_followup_line(item, user) for item in agenda.followups],
     }
-    return templated_email(
-        "digest",
-        context,
-        to=[user.email],
-        headers={
-            "Message-ID": message_id(delivery),
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    with timezone.override(user.profile.zone):  # its times in the recipient's zone
+        return templated_email(
+            "digest",
+            context,
+            to=[user.email],
+            headers={
+                "Message-ID": message_id(delivery),
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
 
 
 def link_read(token: str, *, max_age: dt.timedelta | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Profile
 from contacts.models import Channel, Contact, Interaction, Kind
@@ -83,7 +84,7 @@ def followup_update(
 def _closed(followup: FollowUp) -> ActionResult:
     followup.refresh_from_db()
     if followup.status == FollowUpStatus.DONE:
-        when = f" on {followup.done_on:%b} {followup.done_on.day}" if followup.done_on else ""
+        when = f" on {date_format(followup.done_on)}" if followup.done_on else ""
         return ActionResult(False, f"“{followup.about}” was already done{when}.")
     return ActionResult(False, f"“{followup.about}” was skipped; nothing changed.")
 
@@ -152,7 +153,7 @@ def followup_skip(*, followup: FollowUp) -> ActionResult:
 
 
 def _day(day: dt.date | None) -> str:
-    return f"{day:%a} {day:%b} {day.day}" if day else "no date"
+    return date_format(day) if day else "no date"
 
 
 def _lock_due(contact: Contact, today: dt.date) -> tuple[Contact, ActionResult | None]:

@@ -18,6 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,7 +42,7 @@ FILTERS = {
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%a} {day:%b} {day.day}"
+    return date_format(day)
 
 
 def snooze_days(today: dt.date) -> dict[str, dt.date]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.utils.formats import date_format
 
 from contacts.forms import NoFormTagMixin
 from contacts.models import Circle, Contact, Tag
@@ -369,7 +370,7 @@ class ObjectiveForm(VersionedForm):
         elif not starts_on and due_on < self.plan_start:
             self.add_error(
                 "due_on",
-                f"The due date cannot be before the plan started ({self.plan_start:%Y-%m-%d}).",
+                f"The due date cannot be before the plan started ({date_format(self.plan_start)}).",
             )
 
 
@@ -553,7 +554,7 @@ def describe_measure(objective: Objective) -> str:
     if objective.detail:
         what += f" ({str(dict(metric.details).get(objective.detail, objective.detail)).lower()})"
     if objective.period == Period.BY_DATE:
-        when = f"by {objective.due_on:%Y-%m-%d}" if objective.due_on else "by a date"
+        when = f"by {date_format(objective.due_on)}" if objective.due_on else "by a date"
     else:
         when = str(Period(objective.period).label)
     if metric.lower_is_better:

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from contacts import strength
 from contacts.models import Circle, Contact, ContactEmail, ContactPhone, Source
@@ -643,7 +644,7 @@ def _merge_dates(target: Target, fields: dict[str, Any], origin: str) -> list[st
             added.append("the date you met")
         elif (source and source != contact.source) or (met_on and met_on != contact.met_on):
             how = Source(source).label if source else "someone"
-            when = f" on {met_on.isoformat()}" if met_on else ""
+            when = f" on {date_format(met_on)}" if met_on else ""
             if _note(target, f"Met through {how}{when} ({origin})"):
                 added.append("another way you met")
     if fields.get("birthday_month"):

@@ -316,14 +316,15 @@ def summary_message(delivery: DigestDelivery) -> tuple[Any, int]:
         "unsubscribe_url": unsubscribe,
         "sent_at": timezone.now(),
     }
-    message = templated_email(
-        "weekly-summary",
-        context,
-        to=[user.email],
-        headers={
-            "Message-ID": message_id(delivery),
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    with timezone.override(user.profile.zone):  # its times in the recipient's zone
+        message = templated_email(
+            "weekly-summary",
+            context,
+            to=[user.email],
+            headers={
+                "Message-ID": message_id(delivery),
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
     return message, len(report.suggestions)

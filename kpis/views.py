@@ -148,7 +148,7 @@ class Weeks:
     @cached_property
     def labels(self) -> list[str]:
         """ "8 Jun": worked out once for every chart of the page (and its JSON)."""
-        return [date_format(start, "j M") for start in self.starts]
+        return [date_format(start, "SHORT_DATE_FORMAT") for start in self.starts]
 
     @property
     def keys(self) -> list[str]:
@@ -273,7 +273,7 @@ def strength_chart(weeks: Weeks) -> Chart:
     ends = [present[0], present[-1]] if len(present) > 1 else present[-1:]
     series = [
         Series(
-            f"Week of {date_format(start, 'j M')}",
+            f"Week of {date_format(start, 'SHORT_DATE_FORMAT')}",
             [kpi_number(row, "average_strength", c) for c in Circle.values],
             unit="score",
         )

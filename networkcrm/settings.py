@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a login unless it is marked with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Dates and times in the signed-in user's time zone (their profile's).
+    "accounts.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -287,6 +289,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date style (networkcrm/formats/): "25 Aug 2020", "25 Aug 2020, 14:05", "5 Dec" where the
+# year is plain. Times show in the signed-in user's zone (accounts.middleware).
+FORMAT_MODULE_PATH = ["networkcrm.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils.formats import date_format
 
 from contacts.models import Contact
 from tests.browser.conftest import open_page, screenshot
@@ -36,7 +37,9 @@ def test_a_user_adds_a_contact_and_logs_a_coffee(browser_context, live_server, a
     log(alice, dana, on=today - dt.timedelta(days=21), today=today)
     page.reload()
     assert page.get_by_test_id("status").inner_text() == "Overdue"
-    assert page.get_by_test_id("next-checkin").inner_text() == str(today - dt.timedelta(days=7))
+    assert page.get_by_test_id("next-checkin").inner_text() == date_format(
+        today - dt.timedelta(days=7)
+    )
 
     # The quick log opens in a modal, already holding Dana; the date defaults to today.
     page.get_by_role("link", name="Log an interaction").click()
@@ -47,7 +50,9 @@ def test_a_user_adds_a_contact_and_logs_a_coffee(browser_context, live_server, a
     page.click("#quick-log-form button[type=submit]")
 
     page.get_by_test_id("timeline").get_by_text("Coffee by the harbour").wait_for()
-    assert page.get_by_test_id("next-checkin").inner_text() == str(today + dt.timedelta(days=14))
+    assert page.get_by_test_id("next-checkin").inner_text() == date_format(
+        today + dt.timedelta(days=14)
+    )
     assert page.get_by_test_id("status").inner_text() == "On track"
     dana.refresh_from_db()
     assert dana.last_interaction_on == today

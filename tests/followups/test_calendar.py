@@ -64,7 +64,7 @@ def test_it_shows_an_overdue_checkin_on_today(client, alice):
     late = due(alice, "Late", days_overdue=3)
     day, summary = events(client, alice)[f"checkin-{late.pk}@networkcrm"]
     assert day == TODAY
-    assert summary == "Check in with Late (overdue since Jun 12, 2026)"
+    assert summary == "Check in with Late (overdue since 12 Jun 2026)"
 
 
 def test_it_lists_open_and_snoozed_followups_but_not_closed_ones(client, alice):

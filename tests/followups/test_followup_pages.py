@@ -207,7 +207,7 @@ def test_snooze_from_the_list(alice_client, alice):
     response = alice_client.post(
         reverse("followups:snooze", args=[pending.pk]), {"until": "2026-06-22"}, headers=HTMX
     )
-    assert "Snoozed “Send the deck” until Mon Jun 22." in response.content.decode()
+    assert "Snoozed “Send the deck” until 22 Jun 2026." in response.content.decode()
     assert (fresh(pending).status, fresh(pending).snoozed_until) == (
         "snoozed",
         dt.date(2026, 6, 22),

@@ -192,7 +192,7 @@ def test_it_refuses_a_due_date_before_the_start(alice_client, plan):
 
 def test_it_refuses_a_due_date_before_the_plan_started(alice_client, plan):
     page = add_objective(alice_client, period="by_date", due_on="2026-05-01")
-    assert "The due date cannot be before the plan started (2026-06-01)." in page
+    assert "The due date cannot be before the plan started (1 Jun 2026)." in page
 
 
 def test_it_forgets_the_dates_of_a_calendar_period(alice_client, plan):

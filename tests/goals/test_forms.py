@@ -30,7 +30,7 @@ def test_it_describes_a_count_per_period():
 def test_it_describes_one_of_something_in_the_singular():
     assert measure(
         "outcomes", 1, Period.BY_DATE, detail="mentorship", due_on=dt.date(2026, 9, 8)
-    ) == ("1 outcome (mentorship) by 2026-09-08")
+    ) == ("1 outcome (mentorship) by 8 Sep 2026")
 
 
 def test_it_describes_a_share_as_a_level():

@@ -255,7 +255,7 @@ def test_it_lists_earlier_plans_with_their_dates(alice_client, alice):
     start(alice, today=dt.date(2026, 6, 1))
     html = alice_client.get(reverse("goals:history")).content.decode()
     assert "Spring plan" in html
-    assert "2026-03-01 – 2026-06-01" in html
+    assert "1 Mar 2026 – 1 Jun 2026" in html
 
 
 def test_it_shows_an_earlier_plan_read_only(alice_client, alice):
