@@ -99,5 +99,10 @@ class Event(models.Model):
         return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.timezone))
 
     @property
+    def all_day(self) -> bool:
+        """No time was given: the whole day, where it happens."""
+        return self.local_start.time() == dt.time()
+
+    @property
     def to_meet_list(self) -> list[str]:
         return [line.strip() for line in self.to_meet.splitlines() if line.strip()]

@@ -5,6 +5,7 @@ one of alice's events."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -371,3 +372,16 @@ def test_the_pages_take_as_many_queries_for_many_events_and_people(alice_client,
         event(alice, f"More {n}", days=3).going_with.set(people[:5])
     first.going_with.set(people)
     assert [queries_of(lambda p=p: alice_client.get(p)) for p in pages] == few
+
+
+def test_an_event_shows_its_own_local_time_and_names_a_zone_not_the_viewers(alice_client, alice):
+    event(alice, "Abroad", days=17, hour=22, timezone="America/New_York")  # 18:00 there
+    event(alice, "At home", days=18, hour=16, timezone="Europe/Paris")  # 18:00 in Paris
+    event(alice, "All day", days=19, hour=22, timezone="Europe/Paris")  # 5 Jul, 00:00 in Paris
+    body = alice_client.get(LIST).content.decode()
+    when = re.findall(r">([^<>]*Jul 2026[^<>]*)<", body)
+    assert [" ".join(w.split()) for w in when] == [
+        "2 Jul 2026, 18:00 (America/New_York time)",
+        "3 Jul 2026, 18:00",
+        "5 Jul 2026",
+    ]
