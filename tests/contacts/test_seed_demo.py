@@ -60,6 +60,7 @@ def test_it_creates_the_demo_accounts(capsys):
 def test_it_gives_the_demo_user_150_contacts_in_every_circle(demo):
     contacts = Contact.objects.filter(owner=demo)
     assert contacts.count() == 150
+    assert contacts.filter(archived=True).count() == 1  # as the README says: the list shows 149
     assert set(contacts.values_list("circle", flat=True)) == set(Circle.values)
 
 
