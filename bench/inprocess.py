@@ -27,6 +27,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from communities.models import Community
     from contacts.demo import BENCH_EMAIL, FAMILY
     from contacts.models import Contact, Interaction
     from goals.models import Objective
@@ -54,6 +55,7 @@ def main() -> int:
         "contact_interactions": busiest["n"] if busiest else 0,
         "search": search.lower(),
         "search_matches": counts[search],
+        "community_pk": Community.objects.filter(owner=user).values_list("pk", flat=True).first(),
         "plan_objectives": Objective.objects.filter(
             plan__owner=user, plan__ended_on__isnull=True
         ).count(),
@@ -76,6 +78,8 @@ def main() -> int:
         "contact": ("get", f"/contacts/{facts['contact_pk']}/", None),
         "log": ("post", "/contacts/log/", log_form),
         "plan": ("get", "/goals/", None),
+        "community": ("get", f"/communities/{facts['community_pk']}/", None),
+        "content": ("get", "/content/", None),
     }
     queries: dict[str, int | str] = {}
     for name, (method, path, data) in pages.items():

@@ -322,3 +322,61 @@ def _interactions_copy(
     cursor.copy_expert(
         f"COPY {quote(link_table)} (interaction_id, contact_id) FROM STDIN", links, 1 << 20
     )
+
+
+BENCH_MEMBERS = 1_000
+BENCH_PLACED = 500
+BENCH_PIECES = 100
+
+
+def bench_showing_up_load(*, owners: Sequence[User], today: dt.date) -> int:
+    """For each bench user without one: a community of `BENCH_MEMBERS` of their contacts with
+    their latest `BENCH_PLACED` interactions placed there, and `BENCH_PIECES` pieces of content,
+    each engaged with by three people whose earlier interactions it is then said to have
+    started (the profile keeps its number of interactions). The community and content pages
+    are then timed at size. Returns how many users gained them."""
+    from communities.models import Community
+    from contacts.services import named_for
+    from content.models import Piece, Topic
+
+    added = 0
+    for owner in owners:
+        if Community.objects.filter(owner=owner).exists():
+            continue
+        people = list(Contact.objects.filter(owner=owner).order_by("pk")[:BENCH_MEMBERS])
+        community = Community.objects.create(
+            owner=owner, name="Bench community", platform="slack", minutes_per_week=120
+        )
+        Member = Community.members.through
+        Member.objects.bulk_create(Member(community=community, contact=c) for c in people)
+        latest = Interaction.objects.filter(owner=owner).order_by("-occurred_on", "-pk")
+        placed = list(latest.values_list("pk", flat=True)[:BENCH_PLACED])
+        Interaction.objects.filter(pk__in=placed).update(community=community)
+        rng = random.Random(owner.pk)
+        topics = named_for(Topic, owner=owner, names=["payments", "product", "careers", "data"])
+        pieces = Piece.objects.bulk_create(
+            Piece(
+                owner=owner,
+                title=f"Bench piece {n}",
+                platform=rng.choice(["linkedin", "x", "blog", "newsletter"]),
+                published_on=today - dt.timedelta(days=n * 3),
+                reactions=rng.randint(0, 200),
+                comments=rng.randint(0, 40),
+                shares=rng.randint(0, 20),
+            )
+            for n in range(BENCH_PIECES)
+        )
+        Piece.topics.through.objects.bulk_create(
+            Piece.topics.through(piece=p, topic=t) for p in pieces for t in rng.sample(topics, 2)
+        )
+        engaged = [(p, rng.sample(people, min(3, len(people)))) for p in pieces]
+        Piece.engaged.through.objects.bulk_create(
+            Piece.engaged.through(piece=p, contact=c) for p, who in engaged for c in who
+        )
+        for piece, who in engaged:
+            started = latest.filter(sole_contact__in=who)
+            Interaction.objects.filter(
+                pk__in=list(started.values_list("pk", flat=True)[:3])
+            ).update(piece=piece)
+        added += 1
+    return added

@@ -60,3 +60,19 @@ def test_it_does_not_add_bench_users_twice():
     before = snapshot()
     call_command("seed_demo", users=1, contacts=5, interactions=20)
     assert snapshot() == before
+
+
+def test_it_gives_bench_users_a_community_and_content_once():
+    from communities.models import Community
+    from content.models import Piece
+
+    call_command("seed_demo", users=1, contacts=40, interactions=400)
+    user = User.objects.get(email="bench-user-1@example.com")
+    community = Community.objects.get(owner=user)
+    assert community.members.count() == 40  # all of them, fewer than BENCH_MEMBERS
+    assert Interaction.objects.filter(owner=user, community=community).count() == 400
+    assert Piece.objects.filter(owner=user).count() == loaders.BENCH_PIECES
+    assert Interaction.objects.filter(owner=user, piece__isnull=False).exists()
+    assert Interaction.objects.filter(owner=user).count() == 400  # the profile's size holds
+    call_command("seed_demo", users=1, contacts=40, interactions=400)
+    assert Piece.objects.filter(owner=user).count() == loaders.BENCH_PIECES

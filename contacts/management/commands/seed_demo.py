@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import User
-from bench.loaders import bench_users_load
+from bench.loaders import bench_showing_up_load, bench_users_load
 from coaching.demo import DEMO_CLIENTS, demo_coaching_load
 from communities.demo import demo_communities_load, demo_content_load, demo_events_load
 from contacts.demo import (
@@ -134,6 +134,10 @@ class Command(BaseCommand):
                 if plans
                 else "Goal plans of the bench users: already there, nothing added."
             )
+            places = bench_showing_up_load(
+                owners=list(User.objects.filter(email__in=emails)), today=today
+            )
+            self.stdout.write(f"Communities and content of the bench users: added for {places:,}.")
 
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for role, (email, _) in DEMO_USERS.items():
