@@ -148,6 +148,12 @@ class Profile(models.Model):
         return timezone.localdate(timezone=self.zone)
 
 
+def local_zone(user: User) -> dt.tzinfo:
+    """The user's time zone; the site's for a user without a profile."""
+    profile = getattr(user, "profile", None)
+    return profile.zone if profile is not None else timezone.get_default_timezone()
+
+
 def local_today(user: User) -> dt.date:
     profile = getattr(user, "profile", None)
     return profile.today() if profile is not None else timezone.localdate()

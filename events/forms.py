@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db.models import Q
 
 from accounts.forms import TimezoneField
+from accounts.models import local_zone
 from communities.models import Community
 from contacts.forms import NoFormTagMixin, https_urls, picked_contacts
 from contacts.models import Contact
@@ -91,7 +92,7 @@ class EventForm(NoFormTagMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.instance.owner = owner
-        zone = self.instance.timezone if self.instance.pk else owner.profile.timezone
+        zone = self.instance.timezone if self.instance.pk else str(local_zone(owner))
         self.fields["timezone"].initial = zone
         if self.instance.pk:
             local = self.instance.local_start

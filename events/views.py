@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import local_today
+from accounts.models import local_today, local_zone
 from contacts.models import Contact, Interaction
 from events.forms import EventForm, IcsForm, MetForm, NewPeopleFormSet
 from events.models import Event, Status
@@ -31,8 +31,8 @@ NAMES = Prefetch(
 
 def event_list(request: HttpRequest) -> HttpResponse:
     shown = "past" if request.GET.get("shown") == "past" else "upcoming"
-    profile = request.user.profile
-    midnight = dt.datetime.combine(profile.today(), dt.time(), tzinfo=profile.zone)
+    zone = local_zone(request.user)
+    midnight = dt.datetime.combine(local_today(request.user), dt.time(), tzinfo=zone)
     mine = events_for(request.user).select_related("community").prefetch_related(NAMES)
     mine = mine.annotate(met=Count("interactions", distinct=True))
     if shown == "upcoming":
@@ -91,7 +91,7 @@ def _from_ics(request: HttpRequest, event: Event) -> HttpResponse:
             ics_form.add_error("file", "This file is larger than an event's .ics (256 KB).")
         else:
             try:
-                initial = ics_read(upload.read(), default_zone=request.user.profile.timezone)
+                initial = ics_read(upload.read(), default_zone=str(local_zone(request.user)))
             except IcsProblem as problem:
                 ics_form.add_error("file", str(problem))
     form = EventForm(instance=event, owner=request.user, initial=initial)

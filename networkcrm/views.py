@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
-from accounts.models import local_today
+from accounts.models import local_today, local_zone
 from accounts.views import coach_lands_on_caseload
 from coaching.today import coach_messages
 from contacts.models import Circle
@@ -47,7 +47,7 @@ def today(request: HttpRequest) -> HttpResponse:
         **coach_messages(request.user),
         "events_to_log": list(
             events_for(request.user)
-            .to_log(today=day, zone=request.user.profile.zone)
+            .to_log(today=day, zone=local_zone(request.user))
             .order_by("-starts_at")
         ),
     }

@@ -171,7 +171,7 @@ def test_it_shows_dates_in_the_one_style(world):
     contact = reverse("contacts:detail", args=[world["dana"].pk])
     # Today is the 11th in Auckland, though still the 10th in UTC.
     assert "Wednesday, 11 Mar" in shown[today]
-    assert "Met through conference on 25 Aug 2020" in shown[contact]
+    assert "How we met: Conference, on 25 Aug 2020" in shown[contact]
     assert "8 Mar 2026" in shown[reverse("contacts:interactions")]  # three days ago
     assert "13 Mar 2026" in shown[reverse("followups:list")]
     kpis = shown[reverse("kpis:page")]

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from contacts.models import Contact
+from events.models import Event
 from followups.models import FollowUp
 from tests.conftest import PASSWORD
 
@@ -95,7 +96,10 @@ def world(alice):
     dana = Contact.objects.create(owner=alice, first_name="Dana")
     followup = FollowUp.objects.create(owner=alice, about="the deck", due_on=dt.date(2026, 6, 1))
     followup.contacts.add(dana)
-    return {"dana": dana, "followup": followup}
+    event = Event.objects.create(
+        owner=alice, name="Meetup", starts_at=dt.datetime(2026, 5, 1, 18, tzinfo=dt.UTC)
+    )
+    return {"dana": dana, "followup": followup, "event": event}
 
 
 def _log(world: dict[str, Any]) -> dict[str, Any]:
@@ -180,6 +184,20 @@ RECIPES = {
     ),
     "accounts:logout": lambda w: ("post", reverse("accounts:logout"), {}, True),
     "admin:login": lambda w: ("get", reverse("admin:login"), {}, False),
+    "events:met": lambda w: (
+        "post",
+        reverse("events:met", args=[w["event"].pk]),
+        {
+            "contacts": [w["dana"].pk],
+            "quality": 3,
+            "follow_up_days": 3,
+            "follow_up_about": "Hello",
+            "new-TOTAL_FORMS": 0,
+            "new-INITIAL_FORMS": 0,
+        },
+        True,
+    ),
+    "events:dismiss": lambda w: ("post", reverse("events:dismiss", args=[w["event"].pk]), {}, True),
 }
 
 
