@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from contacts.models import Contact, ContactQuerySet, Interaction, InteractionQuerySet
+from contacts.search import normalise
 
 
 def contacts_for(user: object) -> ContactQuerySet:
@@ -26,9 +27,12 @@ def get_interaction_for(user: object, pk: int) -> Interaction:
 
 
 def contacts_matching(user: object, query: str, *, limit: int = 10) -> ContactQuerySet:
-    """The user's active contacts whose name or company holds `query`, strongest first: what
-    the pickers offer as someone types."""
-    if not query:
+    """The user's active contacts whose text holds `query`, compared folded as the contact
+    list's search does ("muller" finds "Müller", "ZOE" finds "Zoë"): those whose name or
+    company holds it as typed first, then the strongest. What the pickers offer as someone
+    types."""
+    folded = normalise(query.strip())
+    if not folded:
         return Contact.objects.none()  # type: ignore[return-value]
     named = (
         Q(first_name__icontains=query)
@@ -36,4 +40,10 @@ def contacts_matching(user: object, query: str, *, limit: int = 10) -> ContactQu
         | Q(display_name__icontains=query)
         | Q(company__icontains=query)
     )
-    return contacts_for(user).active().filter(named).order_by("-strength", "first_name")[:limit]
+    return (
+        contacts_for(user)
+        .active()
+        .filter(search_text__contains=folded)
+        .annotate(as_typed=Case(When(named, then=Value(0)), default=Value(1)))
+        .order_by("as_typed", "-strength", "first_name")[:limit]
+    )

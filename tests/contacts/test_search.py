@@ -146,3 +146,16 @@ def test_the_migration_fills_rows_written_before_it(alice):
     dana.refresh_from_db()
     assert dana.search_text == search_text(dana)
     assert normalise("ZOË") in dana.search_text
+
+
+def test_the_pickers_find_names_folded_and_those_named_as_typed_first(alice, bob):
+    from contacts.scoping import contacts_matching
+
+    muller = contact(alice, "Jörg", last_name="Müller", strength=10)
+    noted = contact(alice, "Dana", notes="Met through Muller's team", strength=90)
+    contact(bob, "Jörg", last_name="Müller")  # bob's
+    # Typed without the accent, neither name holds it as typed: the stronger comes first.
+    assert list(contacts_matching(alice, "muller")) == [noted, muller]
+    assert list(contacts_matching(alice, "Müller")) == [muller, noted]  # as typed first
+    assert list(contacts_matching(alice, "JORG")) == [muller]
+    assert list(contacts_matching(alice, "  ")) == []
