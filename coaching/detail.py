@@ -26,6 +26,8 @@ KPI_COLUMNS = (
     "new_contacts",
     "minutes_spent",
     "outcomes",
+    "people_met_at_events",
+    "content_shared",
 )
 
 

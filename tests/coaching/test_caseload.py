@@ -145,6 +145,44 @@ def test_the_client_page_shows_plan_kpis_and_progress(coach, coach_client, alice
     assert "Contacts</a>" not in text  # out of scope: no link to them
 
 
+def test_the_client_page_counts_events_and_content_but_names_nothing(coach, coach_client, alice):
+    """Plan and KPIs scope: the coach sees how many people the client met at events and how
+    much they shared, never the event, the piece or the people."""
+    from content.models import Piece
+    from content.services import piece_save
+    from events.models import Event
+    from events.services import event_met_log
+
+    assignment = assign(alice, coach, CoachScope.PLAN)
+    dana = Contact.objects.create(owner=alice, first_name="Dana")
+    last_week = monday(alice.profile.today()) - dt.timedelta(days=5)
+    secret = Event.objects.create(
+        owner=alice,
+        name="Secret salon",
+        starts_at=dt.datetime.combine(last_week, dt.time(18), tzinfo=dt.UTC),
+        notes="private thoughts",
+    )
+    event_met_log(
+        event=secret,
+        contacts=[dana],
+        new_people=[],
+        quality=4,
+        notes="",
+        follow_up_on=None,
+        follow_up_about="",
+        today=last_week,
+    )
+    piece = Piece(owner=alice, title="Hidden essay", published_on=last_week)
+    piece_save(piece=piece, topic_names=["x"], engaged=[], today=last_week)
+    rollup_backfill(weeks=1, users=[alice])
+    response = coach_client.get(reverse("admin:coaching_client_change", args=[assignment.pk]))
+    assert response.context["kpi_columns"][-2:] == ["People met at events", "Content shared"]
+    assert response.context["kpi_weeks"][0].cells[-2:] == ["1", "1"]
+    text = response.content.decode()
+    for secret_text in ("Secret salon", "private thoughts", "Hidden essay", "Dana"):
+        assert secret_text not in text
+
+
 def test_a_coach_without_clients_sees_an_empty_caseload_and_other_coaches_clients_never(
     coach, coach_client, bob
 ):
