@@ -45,6 +45,9 @@ def test_make_an_event_log_three_people_met_and_see_it_on_today_and_the_kpis(
 
     # After: everyone met, on one screen.
     page.get_by_role("link", name="Log who you met").first.click()
+    # The picker searches once htmx has started on the new page: wait for it to load.
+    page.wait_for_url(re.compile(r"/events/\d+/met/$"))
+    page.wait_for_load_state("load")
     picker = page.locator("#met-picker")
     pick(picker, "Feno", "Feno Rakoto")
     pick(picker, "Rosyn", "Rosyn Brookford", key="Tab")
