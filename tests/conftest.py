@@ -15,11 +15,28 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from accounts.services import user_sign_up
 
 PASSWORD = "correct horse battery"
+
+
+class OneRequestAtATimeServer(WSGIServer):
+    """The browser journeys' live server on SQLite: the test database is in memory, so the
+    server shares the test's one connection, and Django's threaded server would let two
+    requests (a page, and the htmx fragment it loads) use it at once, which can leave one
+    waiting forever. One request at a time, each answered with "Connection: close", is how
+    Django's own server behaves without threads; PostgreSQL keeps the threaded server."""
+
+    def __init__(self, *args: object, connections_override: object = None, **kwargs: object):
+        super().__init__(*args, **kwargs)  # the server's thread already holds the override
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 def in_ci() -> bool:
