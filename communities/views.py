@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -83,24 +84,43 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "occurred_on", "duration_minutes"
     ):
         minutes[monday(day)] += spent or 0
-    # Members, strongest first, each with the last day you met them there.
-    last_here = (
-        counted_here.filter(contacts=OuterRef("pk"))
-        .order_by("-occurred_on")
-        .values("occurred_on")[:1]
-    )
-    members = community.members.active().annotate(last_here=Subquery(last_here))
+    # Members, strongest first; those on the page with the last day you met them there.
+    members = community.members.active()
     page = Paginator(members.order_by("-strength", "first_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    # Met there and not followed up: nothing logged with them since, no follow-up waiting.
-    waiting = FollowUp.objects.filter(contacts=OuterRef("pk"), status__in=PENDING)
-    not_followed = (
-        members.filter(last_here__isnull=False)
-        .filter(Q(last_interaction_on__isnull=True) | Q(last_interaction_on__lte=F("last_here")))
-        .exclude(Exists(waiting))
-        .order_by("-last_here", "first_name", "pk")
+    last_here = dict(
+        Interaction.contacts.through.objects.filter(
+            interaction__in=counted_here, contact__in=[c.pk for c in page.object_list]
+        )
+        .values("contact_id")
+        .annotate(last=Max("interaction__occurred_on"))
+        .values_list("contact_id", "last")
     )
+    for contact in page.object_list:
+        contact.last_here = last_here.get(contact.pk)
+    # Met there and not followed up: whoever you logged there (logging adds them to the
+    # members) with nothing logged since and no follow-up waiting. Read from the community's
+    # interactions, then their links, grouped by person: a test of membership would make the
+    # database join every link of every member first.
+    waiting = FollowUp.objects.filter(contacts=OuterRef("contact_id"), status__in=PENDING)
+    not_followed = (
+        Interaction.contacts.through.objects.filter(
+            interaction__in=counted_here, contact__archived=False
+        )
+        .values("contact_id", "contact__last_interaction_on")
+        .annotate(last_here=Max("interaction__occurred_on"))
+        .filter(
+            Q(contact__last_interaction_on__isnull=True)
+            | Q(contact__last_interaction_on__lte=F("last_here"))
+        )
+        .exclude(Exists(waiting))
+        .order_by("-last_here", "contact_id")
+    )
+    shown = {row["contact_id"]: row["last_here"] for row in not_followed[:NOT_FOLLOWED_SHOWN]}
+    people = Contact.objects.only("first_name", "last_name", "display_name").in_bulk(shown)
+    for pk, day in shown.items():
+        people[pk].last_here = day
     logged = (
         Interaction.objects.filter(community=community)
         .prefetch_related(
@@ -115,7 +135,7 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "weeks": [(start, minutes[start]) for start in sorted(minutes, reverse=True)],
         "this_week": minutes[week],
-        "not_followed": list(not_followed[:NOT_FOLLOWED_SHOWN]),
+        "not_followed": [people[pk] for pk in shown],
         "not_followed_count": not_followed.count(),
         "logged": logged,
         "today": today,
