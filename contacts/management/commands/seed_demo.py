@@ -68,36 +68,17 @@ class Command(BaseCommand):
         demo_users = demo_users_ensure()
         demo = demo_network_load(owner=demo_users["owner"], today=today)
         self._report(f"Demo network of {DEMO_USERS['owner'][0]}", demo)
-        followups = demo_followups_load(owner=demo_users["owner"], today=today)
-        self.stdout.write(
-            self.style.SUCCESS(f"Follow-ups of {DEMO_USERS['owner'][0]}: added {followups}.")
-            if followups
-            else f"Follow-ups of {DEMO_USERS['owner'][0]}: already there, nothing added."
-        )
-        communities = demo_communities_load(owner=demo_users["owner"], today=today)
-        self.stdout.write(
-            self.style.SUCCESS(f"Communities of {DEMO_USERS['owner'][0]}: added {communities}.")
-            if communities
-            else f"Communities of {DEMO_USERS['owner'][0]}: already there, nothing added."
-        )
-        events = demo_events_load(owner=demo_users["owner"], today=today)
-        self.stdout.write(
-            self.style.SUCCESS(f"Events of {DEMO_USERS['owner'][0]}: added {events}.")
-            if events
-            else f"Events of {DEMO_USERS['owner'][0]}: already there, nothing added."
-        )
-        pieces = demo_content_load(owner=demo_users["owner"], today=today)
-        self.stdout.write(
-            self.style.SUCCESS(f"Content of {DEMO_USERS['owner'][0]}: added {pieces} pieces.")
-            if pieces
-            else f"Content of {DEMO_USERS['owner'][0]}: already there, nothing added."
-        )
-        plan = demo_plan_load(owner=demo_users["owner"], today=today)
-        self.stdout.write(
-            self.style.SUCCESS(f"Goal plan of {DEMO_USERS['owner'][0]}: started ({plan.name}).")
-            if plan
-            else f"Goal plan of {DEMO_USERS['owner'][0]}: already there, nothing added."
-        )
+        owner = demo_users["owner"]
+        followups = demo_followups_load(owner=owner, today=today)
+        self._added("Follow-ups", f"added {followups}" if followups else "")
+        communities = demo_communities_load(owner=owner, today=today)
+        self._added("Communities", f"added {communities}" if communities else "")
+        events = demo_events_load(owner=owner, today=today)
+        self._added("Events", f"added {events}" if events else "")
+        pieces = demo_content_load(owner=owner, today=today)
+        self._added("Content", f"added {pieces} pieces" if pieces else "")
+        plan = demo_plan_load(owner=owner, today=today)
+        self._added("Goal plan", f"started ({plan.name})" if plan else "")
         clients = demo_coaching_load(
             coach=demo_users["coach"], owner=demo_users["owner"], today=today
         )
@@ -149,6 +130,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {'bench':<9} {BENCH_EMAIL.format(n=1)}{' … ' + last if last else ''}"
             )
+
+    def _added(self, what: str, done: str) -> None:
+        """One line of what the demo owner was given, or that it was there already."""
+        whose = f"{what} of {DEMO_USERS['owner'][0]}"
+        if done:
+            self.stdout.write(self.style.SUCCESS(f"{whose}: {done}."))
+        else:
+            self.stdout.write(f"{whose}: already there, nothing added.")
 
     def _report(self, what: str, created: Created) -> None:
         if not (created.users or created.contacts or created.interactions or created.tags):
