@@ -6,8 +6,9 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from communities.models import Community
-from contacts.forms import NoFormTagMixin, https_urls, picked_contacts
+from contacts.forms import NoFormTagMixin, https_urls
 from contacts.models import Contact
+from networkcrm.forms import picked_contacts
 
 
 class CommunityForm(NoFormTagMixin, forms.ModelForm):

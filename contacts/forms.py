@@ -22,7 +22,7 @@ from contacts.models import (
 from followups.forms import FOLLOW_UP_IN, follow_up_date
 from goals.models import Objective
 from goals.suggestions import objectives_for_contacts
-from networkcrm.forms import DayField, impossible_date
+from networkcrm.forms import DayField, impossible_date, picked_contacts
 
 PROFILE_URL_FIELDS = ("linkedin_url", "x_url", "website_url", "other_url")
 FOLLOW_UP_FIELDS = ("follow_up_in", "follow_up_about")
@@ -337,14 +337,9 @@ class InteractionForm(forms.ModelForm):
         return super()._get_validation_exclusions() | {"quality"}  # type: ignore[misc]
 
     def chosen_contacts(self, owner: Any) -> list[tuple[int, str]]:
-        if self.is_bound:
-            raw = [v for v in self.data.getlist(self.add_prefix("contacts")) if str(v).isdigit()]
-        elif self.instance.pk:
-            raw = [c.pk for c in self.instance.contacts.all()]
-        else:
-            raw = self.initial.get("contacts") or []
-        chosen = Contact.objects.owned_by(owner).filter(pk__in=raw)
-        return [(c.pk, c.name) for c in chosen.only("first_name", "last_name", "display_name")]
+        saved = self.instance.contacts.values_list("pk", flat=True) if self.instance.pk else ()
+        mine = Contact.objects.owned_by(owner).only("first_name", "last_name", "display_name")
+        return picked_contacts(self, "contacts", mine, saved)
 
     def objective_choices(self, owner: Any, contact_ids: list[int]) -> bool:
         """Offers the objectives of the owner's active plan, those whose audience or targets
@@ -454,18 +449,3 @@ class BulkForm(forms.Form):
         if cleaned.get("action") == "circle" and not cleaned.get("circle"):
             self.add_error("circle", "Pick the circle to move them to.")
         return cleaned
-
-
-def picked_contacts(
-    form: forms.BaseForm, name: str, contacts: Any, saved: Any
-) -> list[tuple[int, str]]:
-    """The people a picker field shows as chosen: what was sent, else what is saved. Only
-    those are drawn (a network can hold thousands); the picker adds more by search, and the
-    field's queryset still validates any of the owner's contacts."""
-    if form.is_bound:
-        raw = [v for v in form.data.getlist(form.add_prefix(name)) if str(v).isdigit()]
-    else:
-        raw = list(saved) if saved else []
-    if not raw:
-        return []
-    return [(c.pk, c.name) for c in contacts.filter(pk__in=raw)]

@@ -6,9 +6,10 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
 from communities.models import Community
-from contacts.forms import NoFormTagMixin, https_urls, picked_contacts, split_values
+from contacts.forms import NoFormTagMixin, https_urls, split_values
 from contacts.models import Contact
 from content.models import Piece
+from networkcrm.forms import picked_contacts
 
 NOT_NEGATIVE = "A count cannot be below zero."
 

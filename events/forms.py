@@ -12,10 +12,11 @@ from django.db.models import Q
 from accounts.forms import TimezoneField
 from accounts.models import local_zone
 from communities.models import Community
-from contacts.forms import NoFormTagMixin, https_urls, picked_contacts
+from contacts.forms import NoFormTagMixin, https_urls
 from contacts.models import Contact
 from events.models import Event
 from goals.models import Objective
+from networkcrm.forms import picked_contacts
 
 HTTP = URLValidator(schemes=["http", "https"])
 WEB_ADDRESS = "Enter a web address starting with http:// or https://."

@@ -9,7 +9,7 @@ from django.utils import formats
 
 from contacts.models import Contact
 from followups.models import FollowUp
-from networkcrm.forms import DayField
+from networkcrm.forms import DayField, picked_contacts
 
 DATE_ERRORS = {"invalid": "Enter the date as YYYY-MM-DD.", "required": "Pick a date."}
 
@@ -52,14 +52,10 @@ class FollowUpForm(forms.ModelForm):
         self.fields["contacts"].queryset = mine.only("first_name", "last_name", "display_name")
         self.fields["due_on"].initial = today + dt.timedelta(days=7)
         # Draw only the chosen contacts (a network can hold thousands); the picker adds more.
-        if self.is_bound:
-            raw = [v for v in self.data.getlist(self.add_prefix("contacts")) if str(v).isdigit()]
-        elif self.instance.pk:
-            raw = [c.pk for c in self.instance.contacts.all()]
-        else:
-            raw = self.initial.get("contacts") or []
-        chosen = mine.filter(pk__in=raw).only("first_name", "last_name", "display_name")
-        self.fields["contacts"].widget.choices = [(c.pk, c.name) for c in chosen] if raw else []
+        saved = self.instance.contacts.values_list("pk", flat=True) if self.instance.pk else ()
+        self.fields["contacts"].widget.choices = picked_contacts(
+            self, "contacts", self.fields["contacts"].queryset, saved
+        )
 
     def clean_about(self) -> str:
         about = self.cleaned_data["about"].strip()

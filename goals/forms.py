@@ -20,7 +20,7 @@ from goals.models import (
     Priority,
     Tactic,
 )
-from networkcrm.forms import DayField
+from networkcrm.forms import DayField, picked_contacts
 
 SINGULAR = {
     "interactions": "interaction",
@@ -294,7 +294,12 @@ class ObjectiveForm(VersionedForm):
         # Render only the chosen contacts (a network can hold thousands); the picker adds
         # more by search. Validation still accepts any of the owner's contacts.
         self.fields["targets"].widget = forms.CheckboxSelectMultiple(
-            choices=self.chosen_targets(contacts)
+            choices=picked_contacts(
+                self,
+                "targets",
+                contacts,
+                self.instance.targets.values_list("pk", flat=True) if self.instance.pk else (),
+            )
         )
         if metric := CATALOG.get(str(self["metric"].value() or "")):
             self.fields["metric"].help_text = metric.help
@@ -321,15 +326,6 @@ class ObjectiveForm(VersionedForm):
             ),
             "version",
         )
-
-    def chosen_targets(self, contacts: Any) -> list[tuple[int, str]]:
-        if self.is_bound:
-            raw = [v for v in self.data.getlist(self.add_prefix("targets")) if str(v).isdigit()]
-        elif self.instance.pk:
-            raw = [c.pk for c in self.instance.targets.all()]
-        else:
-            raw = []
-        return [(c.pk, c.name) for c in contacts.filter(pk__in=raw)]
 
     def clean_target(self) -> Decimal:
         target = self.cleaned_data["target"]

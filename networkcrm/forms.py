@@ -45,3 +45,19 @@ class DayField(forms.DateField):
             if problem is None:
                 raise
             raise forms.ValidationError(problem, code="no_such_day") from None
+
+
+def picked_contacts(
+    form: forms.BaseForm, name: str, contacts: Any, saved: Any = ()
+) -> list[tuple[int, str]]:
+    """The people a picker field (contacts/_picker_field.html) shows as chosen: what was sent,
+    else what is saved, else the form's initial value. Only those are drawn (a network can hold
+    thousands); the picker adds more by search, and the field's queryset still validates any
+    of the owner's contacts."""
+    if form.is_bound:
+        raw = [v for v in form.data.getlist(form.add_prefix(name)) if str(v).isdigit()]
+    else:
+        raw = list(saved) or form.initial.get(name) or []
+    if not raw:
+        return []
+    return [(c.pk, c.name) for c in contacts.filter(pk__in=raw)]
