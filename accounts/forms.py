@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
 
-from accounts.models import User, timezone_names
+from accounts.models import Profile, User, timezone_names
 from networkcrm.mail import templated_email
 
 logger = logging.getLogger(__name__)
@@ -182,6 +182,13 @@ class SettingsForm(forms.Form):
         required=False,
         help_text="Each Monday at the digest's hour: last week against the week before, your "
         "objectives, and three suggestions.",
+    )
+    focus = forms.ChoiceField(
+        label="Count in my networking",
+        choices=Profile._meta.get_field("focus").choices,
+        required=False,
+        help_text="Today, the daily digest, your KPIs and your plan's numbers count only these "
+        "(and the contacts marked both). Your contact list always shows everyone.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -99,6 +100,19 @@ class Profile(models.Model):
     # When the weekly KPI rollup is next due, in UTC: Monday early morning where the user is
     # (kpis.rollup). Every user has one, summary or not: the KPI page reads the rollups.
     next_rollup_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Which contacts Today, the digest, the KPIs and the plan count: "" for everyone, else a
+    # contacts.models.Context value (a contact in both counts on either side).
+    focus = models.CharField(
+        "count in my networking",
+        max_length=12,
+        blank=True,
+        default="",
+        choices=[
+            ("", "Everyone"),
+            ("professional", "Professional contacts"),
+            ("personal", "Personal contacts"),
+        ],
+    )
     # The secret in the calendar feed's address; a new one revokes the old address.
     calendar_token = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -294,3 +308,12 @@ class InvitationMail(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation from {self.client_id} to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+def focus_of(user: Any) -> str:
+    """The context of contacts a user's agenda and numbers count (`Profile.focus`): "" for
+    everyone. Reads the profile that came with the user (`accounts.backends`) when it did."""
+    try:
+        return user.profile.focus
+    except Profile.DoesNotExist:
+        return ""

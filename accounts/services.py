@@ -28,6 +28,7 @@ def profile_update(
     digest_enabled: bool = True,
     digest_when_empty: bool = False,
     weekly_summary_enabled: bool | None = None,  # None: as it is
+    focus: str | None = None,  # None: as it is
 ) -> Profile:
     User.objects.filter(pk=user.pk).update(name=name)
     user.name = name
@@ -50,6 +51,8 @@ def profile_update(
     # the week that ended in the new zone, then moves to the new zone's Monday (kpis.rollup).
     if weekly_summary_enabled is not None:
         fields["weekly_summary_enabled"] = weekly_summary_enabled
+    if focus is not None:
+        fields["focus"] = focus
     profile, _ = Profile.objects.update_or_create(user=user, defaults=fields)
     return profile
 

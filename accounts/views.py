@@ -98,6 +98,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "digest_enabled": profile.digest_enabled,
         "digest_when_empty": profile.digest_when_empty,
         "weekly_summary_enabled": profile.weekly_summary_enabled,
+        "focus": profile.focus,
     }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

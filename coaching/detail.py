@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from accounts.models import CoachAssignment, CoachScope, User
+from accounts.models import CoachAssignment, CoachScope, User, focus_of
 from coaching.caseload import client_today
 from coaching.models import CoachNote, Suggestion
 from goals.metrics import CATALOG
@@ -49,7 +49,9 @@ def client_detail_context(assignment: CoachAssignment, coach: User) -> dict[str,
     if plan is not None:
         objectives = plan_objectives(plan)
         tactics = list(plan.tactics.filter(active=True))
-        numbers = plan_numbers(plan, today=today, objectives=objectives, tactics=tactics)
+        numbers = plan_numbers(
+            plan, today=today, objectives=objectives, tactics=tactics, focus=focus_of(client)
+        )
         priorities = [
             (
                 priority.not_now,

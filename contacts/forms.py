@@ -15,6 +15,7 @@ from contacts.models import (
     CheckinStatus,
     Circle,
     Contact,
+    Context,
     Interaction,
     Source,
     Tag,
@@ -93,6 +94,7 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
             "title",
             "industry",
             "location",
+            "context",
             "circle",
             "circle_pinned",
             "cadence_days",
@@ -112,10 +114,16 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
             "private_notes": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"cadence_days": "Check in every (days)", "circle_pinned": "Keep this circle"}
+        help_texts = {
+            "context": "Professional, personal or both: Settings can keep personal contacts out "
+            "of your networking numbers."
+        }
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
+        # Professional unless said otherwise (a form that leaves it out keeps the default).
+        self.fields["context"].required = False
         self.duplicates: list[Contact] = []
         others = Contact.objects.owned_by(owner).order_by("first_name", "last_name")
         if self.instance.pk:
@@ -141,6 +149,11 @@ class ContactForm(NoFormTagMixin, forms.ModelForm):
             return ""
         md = f"{c.birthday_month:02d}-{c.birthday_day:02d}"
         return f"{c.birthday_year:04d}-{md}" if c.birthday_year else md
+
+    def clean_context(self) -> str:
+        if self.cleaned_data.get("context"):
+            return self.cleaned_data["context"]
+        return self.instance.context if self.instance.pk else Context.PROFESSIONAL
 
     def clean_first_name(self) -> str:
         name = self.cleaned_data["first_name"]
@@ -400,6 +413,9 @@ class ContactFilterForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search")
     circle = forms.ChoiceField(required=False, choices=[("", "Any circle"), *Circle.choices])
+    context = forms.ChoiceField(
+        required=False, choices=[("", "Any context"), *Context.choices], label="Context"
+    )
     tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any tag")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CheckinStatus.choices])
     company = forms.CharField(required=False)
@@ -424,6 +440,7 @@ class BulkForm(forms.Form):
     ACTIONS = [
         ("tag", "Add tag"),
         ("circle", "Move to circle"),
+        ("context", "Set context"),
         ("archive", "Archive"),
         ("unarchive", "Unarchive"),
     ]
@@ -437,6 +454,7 @@ class BulkForm(forms.Form):
     )
     tag_name = forms.CharField(required=False, max_length=50)
     circle = forms.ChoiceField(required=False, choices=[("", "—"), *Circle.choices])
+    context = forms.ChoiceField(required=False, choices=[("", "—"), *Context.choices])
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -448,4 +466,8 @@ class BulkForm(forms.Form):
             self.add_error("tag_name", "Name the tag to add.")
         if cleaned.get("action") == "circle" and not cleaned.get("circle"):
             self.add_error("circle", "Pick the circle to move them to.")
+        if cleaned.get("action") == "context" and not cleaned.get("context"):
+            self.add_error(
+                "context", "Pick the context to give them: professional, personal or both."
+            )
         return cleaned

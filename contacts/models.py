@@ -50,6 +50,23 @@ class Source(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Context(models.TextChoices):
+    """Which side of life a contact belongs to. Networking is professional by default; a
+    contact in both counts on either side (`in_context`)."""
+
+    PROFESSIONAL = "professional", "Professional"
+    PERSONAL = "personal", "Personal"
+    BOTH = "both", "Both"
+
+
+def in_context(focus: str) -> models.Q:
+    """The contacts a focus (a `Context` value, or "" for everyone) takes in, as a filter on
+    Contact: those of that context and those in both."""
+    if not focus:
+        return models.Q()
+    return models.Q(context__in=[focus, Context.BOTH])
+
+
 class CheckinStatus(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     DUE = "due", "Due"
@@ -119,6 +136,12 @@ class Contact(models.Model):
     source = models.CharField("how we met", max_length=16, choices=Source.choices, blank=True)
     met_on = models.DateField("met on", null=True, blank=True)
     circle = models.CharField(max_length=16, choices=Circle.choices, default=Circle.ACTIVE)
+    context = models.CharField(
+        max_length=12,
+        choices=Context.choices,
+        default=Context.PROFESSIONAL,
+        help_text="Personal contacts can be kept out of your networking numbers (Settings).",
+    )
     circle_pinned = models.BooleanField(
         default=True,
         help_text="Keep this circle; when off, the nightly strength update may move the contact.",

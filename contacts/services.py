@@ -278,7 +278,8 @@ def contact_save(
 def contacts_bulk_update(
     *, owner: Any, contacts: models.QuerySet[Contact], action: str, today: dt.date, **values: Any
 ) -> int:
-    """Tags, moves or (un)archives many contacts at once, in a few statements."""
+    """Tags, moves, sets the context of or (un)archives many contacts at once, in a few
+    statements."""
     ids = list(contacts.filter(owner=owner).values_list("pk", flat=True))
     selected = Contact.objects.filter(pk__in=ids)
     if action == "tag":
@@ -290,6 +291,8 @@ def contacts_bulk_update(
     elif action == "circle":
         selected.update(circle=values["circle"], circle_pinned=True)
         checkins_refresh(contacts=selected)
+    elif action == "context":
+        selected.update(context=values["context"])
     elif action in ("archive", "unarchive"):
         selected.update(archived=action == "archive")
         checkins_refresh(contacts=selected)

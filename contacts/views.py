@@ -97,6 +97,8 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
         contacts = contacts.filter(pk__in=_search_matches(request.user, query))
     if data["circle"]:
         contacts = contacts.filter(circle=data["circle"])
+    if data["context"]:
+        contacts = contacts.filter(context=data["context"])
     if data["tag"]:
         contacts = contacts.filter(
             Exists(Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag=data["tag"]))
@@ -157,6 +159,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         # The bulk form's choices, without building the form (and its queryset) to read them.
         "bulk_actions": BulkForm.ACTIONS,
         "bulk_circles": BulkForm.base_fields["circle"].choices,  # type: ignore[attr-defined]
+        "bulk_contexts": BulkForm.base_fields["context"].choices,  # type: ignore[attr-defined]
     }
     template = "contacts/_contact_rows.html" if request.htmx else "contacts/contact_list.html"
     return render(request, template, context)
@@ -301,6 +304,7 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
             today=local_today(request.user),
             tag_name=form.cleaned_data["tag_name"].strip(),
             circle=form.cleaned_data["circle"],
+            context=form.cleaned_data["context"],
         )
         updated = ngettext("%(count)d contact updated.", "%(count)d contacts updated.", count)
         messages.success(request, updated % {"count": count})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, RowNumber
 
-from contacts.models import DUE_SOON_DAYS, CheckinStatus, Circle, Contact, Interaction, Kind
+from accounts.models import focus_of
+from contacts.models import (
+    DUE_SOON_DAYS,
+    CheckinStatus,
+    Circle,
+    Contact,
+    Context,
+    Interaction,
+    Kind,
+    in_context,
+)
 from followups.models import FollowUp, FollowUpStatus
 from goals.models import GoalPlan, Objective
 
@@ -167,14 +177,42 @@ def _plain_key(contact: Contact) -> tuple[Any, ...]:
     )
 
 
+def _in_focus(focus: Mapping[int, str]) -> Q:
+    """The contacts of the given owners that their focus takes in, as a filter on Contact."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pk, context in focus.items():
+        if context:
+            groups[context].append(pk)
+    if not groups:
+        return Q()
+    everyone = ~Q(owner__in=[pk for ids in groups.values() for pk in ids])
+    for context, ids in groups.items():
+        everyone |= Q(owner__in=ids) & in_context(context)
+    return everyone
+
+
+def _followup_in_focus(followup: FollowUp, focus: str) -> bool:
+    """A follow-up stays on a focused agenda when one of its people is in the focus, or when it
+    names nobody (it is about nothing the focus leaves out)."""
+    people = followup.contacts.all()
+    return not focus or not people or any(c.context in (focus, Context.BOTH) for c in people)
+
+
 def agenda_for(user: Any, *, today: dt.date, limit: int | None = None) -> Agenda:
     """Due check-ins and follow-ups (at most `limit` of each), birthdays this week and the
-    number of check-ins due soon, in the same number of queries for 5 or 5,000 contacts."""
-    return agendas_for([user.pk], today=today, limit=limit)[user.pk]
+    number of check-ins due soon, in the same number of queries for 5 or 5,000 contacts;
+    only the contacts of the user's focus (`Profile.focus`)."""
+    return agendas_for([user.pk], today=today, limit=limit, focus={user.pk: focus_of(user)})[
+        user.pk
+    ]
 
 
 def agendas_for(
-    user_ids: Collection[int], *, today: dt.date, limit: int | None = None
+    user_ids: Collection[int],
+    *,
+    today: dt.date,
+    limit: int | None = None,
+    focus: Mapping[int, str] | None = None,
 ) -> dict[int, Agenda]:
     """`agenda_for` of several users at once (the digest's batches), in the same queries as
     one: each reads its kind of row for all of them, so the count depends neither on the size
@@ -182,14 +220,19 @@ def agendas_for(
 
     Only what is listed is read: the database orders the check-ins the plan does not rank
     (closest circle, longest wait) and cuts them at `limit` per user; the few the plan ranks
-    are read whole and merged in."""
+    are read whole and merged in.
+
+    `focus` narrows each user's agenda to the contacts of one context (by user id; missing or
+    "" for everyone)."""
     user_ids = list(dict.fromkeys(user_ids))
+    focus = focus or {}
+    focused = _in_focus(focus)
     latest = (
         Interaction.objects.filter(contacts=OuterRef("pk"))
         .exclude(kind=Kind.NOTE)
         .order_by("-occurred_on", "-pk")
     )
-    theirs = Contact.objects.filter(owner__in=user_ids).active().defer("search_text")
+    theirs = Contact.objects.filter(focused, owner__in=user_ids).active().defer("search_text")
     # 1. Birthdays this week (a handful).
     birthdays_on = birthday_dates(today)
     birthdays: dict[int, list[tuple[Contact, dt.date]]] = defaultdict(list)
@@ -229,7 +272,8 @@ def agendas_for(
         .filter(Q(status=FollowUpStatus.OPEN) | Q(snoozed_until__lte=today))
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.defer("search_text")))
     ):
-        followups[made.owner_id].append(made)
+        if _followup_in_focus(made, focus.get(made.owner_id, "")):
+            followups[made.owner_id].append(made)
     agendas = {
         pk: Agenda(
             today=today,
@@ -254,7 +298,7 @@ def agendas_for(
     ranked_ids: dict[int, set[int]] = {pk: set(contact_rank[pk]) for pk in busy}
     targets: dict[int, dict[int, list[int]]] = {pk: defaultdict(list) for pk in busy}
     planners = [pk for pk in busy if objective_rank[pk]]
-    due = Contact.objects.filter(owner__in=busy, next_checkin_on__lte=today).active()
+    due = Contact.objects.filter(focused, owner__in=busy, next_checkin_on__lte=today).active()
     if planners:
         links = Objective.targets.through.objects.filter(
             objective__plan__owner__in=planners, objective__plan__ended_on__isnull=True

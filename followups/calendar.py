@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Calendar, Event
 
-from accounts.models import Profile
-from contacts.models import Contact
+from accounts.models import Profile, focus_of
+from contacts.models import Contact, in_context
 from events.models import Event as EventRow
 from events.models import Status
 from followups.models import FollowUp, FollowUpStatus
@@ -73,7 +73,7 @@ def calendar_for(user: Any, *, today: dt.date, absolute: Callable[[str], str]) -
     contacts = (
         Contact.objects.owned_by(user)
         .active()
-        .filter(next_checkin_on__lte=horizon)
+        .filter(in_context(focus_of(user)), next_checkin_on__lte=horizon)
         .only("first_name", "last_name", "display_name", "company", "circle", "next_checkin_on")
         .order_by("next_checkin_on", "pk")
     )

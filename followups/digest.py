@@ -521,7 +521,12 @@ def digest_messages(
             written[delivery.pk] = (None, 0)
     agendas = {}
     for day, some in by_day.items():
-        found = agendas_for([d.user_id for d in some], today=day, limit=settings.DIGEST_MAX_ITEMS)
+        found = agendas_for(
+            [d.user_id for d in some],
+            today=day,
+            limit=settings.DIGEST_MAX_ITEMS,
+            focus={d.user_id: d.user.profile.focus for d in some},
+        )
         for delivery in some:
             agenda = found[delivery.user_id]
             if agenda.is_empty and not (test or delivery.user.profile.digest_when_empty):

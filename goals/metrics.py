@@ -54,7 +54,7 @@ from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Profile, User
 from contacts.models import (
     OFFLINE_CHANNELS,
     Channel,
@@ -64,6 +64,7 @@ from contacts.models import (
     Interaction,
     Kind,
     Outcome,
+    in_context,
 )
 from content.models import Piece, Platform
 from followups.models import FollowUp, FollowUpStatus
@@ -799,14 +800,17 @@ def for_user(
     *,
     now: dt.datetime | None = None,
     today: dt.date | None = None,
+    focus: str = "",
 ) -> dict[str, Number]:
     """The value of each spec for one user over ``[start, end)``, in one query (a part per
     source).
 
     `now` is the moment snapshots are read at (default: now); its date in the user's time zone
-    is their today. A caller that knows that date passes it as `today` instead.
+    is their today. A caller that knows that date passes it as `today` instead. `focus` is the
+    user's `Profile.focus`: the contexts of contacts their numbers count (see `narrowed`).
     """
     owner_id = user.pk if isinstance(user, User) else user
+    specs = narrowed(specs, focus)
     flags, parts = _one_user_parts(owner_id, start, end, specs, now=now, today=today)
     # The ORM builds each part but cannot join them into one statement after a WITH: one round
     # trip, one row (NULLs where the owner has no rows in a source).
@@ -827,6 +831,21 @@ def for_user(
     return _read(specs, row)
 
 
+def narrowed(specs: Mapping[str, Spec], focus: str) -> Mapping[str, Spec]:
+    """The specs as a user with a focus (a context, `Profile.focus`) reads them: each in its
+    audience and among the contacts of that context. Content names nobody in particular, so
+    what was shared counts whole."""
+    if not focus:
+        return specs
+    context = in_context(focus)
+    return {
+        name: spec
+        if CATALOG[spec.metric].source == "pieces"
+        else spec._replace(audience=(spec.audience or Q()) & context)
+        for name, spec in specs.items()
+    }
+
+
 def for_all_users(
     start: dt.date,
     end: dt.date,
@@ -836,7 +855,8 @@ def for_all_users(
     now: dt.datetime | None = None,
 ) -> dict[int, dict[str, Number]]:
     """The value of each spec for every user (or the given users) over ``[start, end)``, by user
-    id; one grouped query per source, plus one for the user ids when `users` is None.
+    id; one grouped query per source, plus one for the user ids when `users` is None and one
+    for their focus (those with one are read apart, a query per source and focus, `narrowed`).
 
     A user with no rows gets the empty value of every spec, never a missing key.
     """
@@ -845,17 +865,36 @@ def for_all_users(
         if users is None
         else [user.pk for user in users]
     )
-    owners = Q() if users is None else Q(owner_id__in=ids)
+    focused = Profile.objects.exclude(focus="").order_by()
+    if users is not None:
+        focused = focused.filter(user_id__in=ids)
+    groups: dict[str, list[int]] = {}
+    for pk, focus in focused.values_list("user_id", "focus"):
+        groups.setdefault(focus, []).append(pk)
+    apart = {pk for found in groups.values() for pk in found}
+    everyone = (
+        Q(owner_id__in=[pk for pk in ids if pk not in apart]) if users is not None or apart else Q()
+    )
+    values = _for_owners(start, end, specs, everyone, now=now)
+    for focus, found in groups.items():
+        values.update(
+            _for_owners(start, end, narrowed(specs, focus), Q(owner_id__in=found), now=now)
+        )
+    return {pk: _read(specs, values.get(pk, {})) for pk in ids}
+
+
+def _for_owners(
+    start: dt.date, end: dt.date, specs: Mapping[str, Spec], owners: Q, *, now: dt.datetime | None
+) -> dict[int, dict[str, Any]]:
+    """The raw rows of `for_all_users` for the owners `owners` selects, by owner id."""
     queries = _queries(specs, start, end, now, owners, one_owner=False)
-    rows: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+    rows: dict[int, dict[str, Any]] = {}
     span = _span(specs, start, end)
     for source, aggregates in queries.items():
-        queryset = _rows(source, *span)
-        if users is not None:
-            queryset = queryset.filter(owner_id__in=ids)
+        queryset = _rows(source, *span).filter(owners)
         for row in queryset.values("owner_id").annotate(**aggregates):
             rows.setdefault(row.pop("owner_id"), {}).update(row)
-    return {pk: _read(specs, row) for pk, row in rows.items()}
+    return rows
 
 
 def period_window(

@@ -192,9 +192,10 @@ def plan_numbers(
     today: dt.date,
     objectives: list[Objective] | None = None,
     tactics: list[Tactic] | None = None,
+    focus: str = "",
 ) -> PlanNumbers:
     """Every objective's progress and every active tactic's minutes this week, in one call of
-    the metric catalog."""
+    the metric catalog, among the contacts of the owner's `focus` (`Profile.focus`)."""
     objectives = plan_objectives(plan) if objectives is None else objectives
     tactics = list(plan.tactics.filter(active=True)) if tactics is None else tactics
     week = period_window(Period.WEEK, today)
@@ -210,7 +211,7 @@ def plan_numbers(
         )
     for platform in {tactic.platform for tactic in tactics if tactic.active}:
         specs[f"platform-{platform}"] = Spec("minutes_spent", platform, None, week)
-    values = for_user(plan.owner_id, *week, specs, today=today) if specs else {}
+    values = for_user(plan.owner_id, *week, specs, today=today, focus=focus) if specs else {}
     return PlanNumbers(
         objectives=[
             Progress(

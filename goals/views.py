@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import local_today
+from accounts.models import focus_of, local_today
 from contacts.models import Contact
 from contacts.scoping import contacts_matching
 from goals import services
@@ -126,7 +126,13 @@ def plan(request: HttpRequest) -> HttpResponse:
     objectives = plan_objectives(current)
     tactics = list(current.tactics.select_related("objective"))
     priorities = list(current.priorities.select_related("objective", "contact"))
-    numbers = plan_numbers(current, today=today, objectives=objectives, tactics=tactics)
+    numbers = plan_numbers(
+        current,
+        today=today,
+        objectives=objectives,
+        tactics=tactics,
+        focus=focus_of(request.user),
+    )
     progress = {p.objective.pk: p for p in numbers.objectives}
     times = {t.tactic.pk: t for t in numbers.tactics}
     now = timezone.now()

@@ -47,6 +47,7 @@ CSV_COLUMNS = [
     "How we met",
     "Met on",
     "Circle",
+    "Context",
     "Birthday",
     "Tags",
     "Notes",
@@ -120,6 +121,7 @@ def contacts_csv(owner: Any) -> Iterator[str]:
             c.get_source_display() if c.source else "",
             c.met_on.isoformat() if c.met_on else "",
             c.get_circle_display(),
+            c.get_context_display(),
             birthday_text(c),
             "; ".join(t.name for t in c.tags.all()),
             c.notes,
@@ -213,6 +215,7 @@ def contact_vcard(c: Contact) -> str:
         # Only a circle the user chose; strength places the others.
         "CIRCLE": c.circle if c.circle_pinned else "",
         "CADENCE": "" if c.cadence_days is None else str(c.cadence_days),
+        "CONTEXT": c.context,
     }
     lines += [f"X-NETWORKCRM-{key}:{escape(value)}" for key, value in ours.items() if value]
     lines.append("END:VCARD")

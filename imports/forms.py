@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from contacts.models import Circle
+from contacts.models import Circle, Context
 from imports.importers import MAPPING_CHOICES, MULTIPLE, NAME_TARGETS
 from imports.models import Format
 from imports.sniff import FileProblem, Sniffed, sniff
@@ -31,6 +31,15 @@ class UploadForm(forms.Form):
         "circle is kept.",
     )
 
+    context = forms.ChoiceField(
+        label="These people are",
+        required=False,
+        choices=Context.choices,
+        initial=Context.PROFESSIONAL,
+        help_text="Their context, unless the file says it for someone (a Context column). "
+        "Personal contacts can be kept out of your networking numbers.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sniffed: Sniffed | None = None
@@ -42,6 +51,9 @@ class UploadForm(forms.Form):
 
     def clean_circle(self) -> str:
         return self.cleaned_data["circle"] or Circle.ACQUAINTANCE
+
+    def clean_context(self) -> str:
+        return self.cleaned_data["context"] or Context.PROFESSIONAL
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

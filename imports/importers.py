@@ -19,7 +19,7 @@ import vobject
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from contacts.models import Circle, Contact, Source
+from contacts.models import Circle, Contact, Context, Source
 from imports.models import Format
 from imports.sniff import records
 
@@ -59,6 +59,7 @@ MAPPING_CHOICES = [
     ("met_on", "Met on (date)"),
     ("source", "How we met"),
     ("circle", "Circle"),
+    ("context", "Context (professional, personal, both)"),
     ("tags", "Tags"),
     ("notes", "Notes"),
 ]
@@ -114,6 +115,7 @@ SUGGESTIONS = {
     "howwemet": "source",
     "source": "source",
     "circle": "circle",
+    "context": "context",
     "tags": "tags",
     "labels": "tags",
     "notes": "notes",
@@ -267,6 +269,7 @@ class Row:
     met_on_text: str = ""
     source_text: str = ""
     circle_text: str = ""
+    context_text: str = ""
     cadence_text: str = ""
     notices: list[str] = field(default_factory=list)
     error: str = ""
@@ -370,6 +373,13 @@ class Row:
                 fields["circle"] = circle
             else:
                 notes.append(f"Circle: {text(self.circle_text)}")
+        if self.context_text.strip():
+            wanted = text(self.context_text).lower()
+            context = next((v for v, label in Context.choices if wanted in (v, label.lower())), "")
+            if context:
+                fields["context"] = context
+            else:
+                notes.append(f"Context: {text(self.context_text)}")
         if self.cadence_text.strip().isdigit() and int(self.cadence_text) <= 3650:
             fields["cadence_days"] = int(self.cadence_text)
         tags: list[str] = []
@@ -495,6 +505,8 @@ def _put(row: Row, target: str, value: str, column: str) -> None:
             row.source_text = value
         case "circle":
             row.circle_text = value
+        case "context":
+            row.context_text = value
         case "tags":
             row.tags.append(value)
         case "notes":
@@ -792,6 +804,8 @@ def _from_vcard(row: Row, card: Any) -> Row:
         row.met_on_text = _value(item)
     if item := ours.get(X_PREFIX + "CIRCLE"):
         row.circle_text = _value(item)
+    if item := ours.get(X_PREFIX + "CONTEXT"):
+        row.context_text = _value(item)
     if item := ours.get(X_PREFIX + "CADENCE"):
         row.cadence_text = _value(item)
     if "photo" in contents or "logo" in contents:

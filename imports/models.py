@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from contacts.models import Circle
+from contacts.models import Circle, Context
 
 
 def upload_path(job: ImportJob, filename: str) -> str:
@@ -68,6 +68,12 @@ class ImportJob(models.Model):
         max_length=16,
         choices=Circle.choices,
         default=Circle.ACQUAINTANCE,
+    )
+    context = models.CharField(
+        "context for new contacts",
+        max_length=12,
+        choices=Context.choices,
+        default=Context.PROFESSIONAL,
     )
     # What each line became in the previous run, so that running the job again updates those
     # contacts instead of creating them twice: {"<line>": contact id}.

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from contacts import strength
-from contacts.models import Circle, Contact, ContactEmail, ContactPhone, Source
+from contacts.models import Circle, Contact, ContactEmail, ContactPhone, Context, Source
 from contacts.search import SEARCHED_FIELDS, search_text
 from contacts.services import checkins_refresh, tags_for
 from imports.copy import copy_insert
@@ -73,7 +73,12 @@ def import_enqueue(job: ImportJob) -> None:
 
 @transaction.atomic
 def import_create(
-    *, owner: Any, upload: UploadedFile, sniffed: Sniffed, circle: str = Circle.ACQUAINTANCE
+    *,
+    owner: Any,
+    upload: UploadedFile,
+    sniffed: Sniffed,
+    circle: str = Circle.ACQUAINTANCE,
+    context: str = Context.PROFESSIONAL,
 ) -> ImportJob:
     """Keeps the upload as a job; queues it, or waits for the column mapping of a CSV file
     that no known export's header matches."""
@@ -91,6 +96,7 @@ def import_create(
         mapping=suggest_mapping(sniffed.columns) if needs_mapping else {},
         notices=sniffed.notices,
         circle=circle,
+        context=context,
     )
     upload.seek(0)
     job.file.save(upload.name or "upload", upload, save=False)
@@ -485,6 +491,7 @@ def _rescore(target: Target, activity: strength.Activity, today: dt.date) -> Non
 def _new_target(job: ImportJob, row: Row) -> Target:
     fields = dict(row.fields)
     circle = fields.pop("circle", None)
+    fields.setdefault("context", job.context)
     contact = Contact(
         owner_id=job.owner_id,
         circle=circle or job.circle,

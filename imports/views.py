@@ -38,6 +38,7 @@ def import_home(request: HttpRequest) -> HttpResponse:
             upload=form.cleaned_data["file"],
             sniffed=form.sniffed,
             circle=form.cleaned_data["circle"],
+            context=form.cleaned_data["context"],
         )
         if job.status == JobStatus.MAPPING:
             return redirect("imports:mapping", pk=job.pk)

@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from accounts.models import Profile, User
+from accounts.models import Profile, User, focus_of
 from contacts.models import Contact
 from followups.digest import digest_time_after, enqueue_sends, lease
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
@@ -647,7 +647,7 @@ def week_so_far_and(
     for key in keys:
         specs[f"now.{key}"] = Spec(key, window=now_window)
         specs[f"before.{key}"] = Spec(key, window=before_window)
-    found = for_user(user, start - WEEK, now_window[1], specs)
+    found = for_user(user, start - WEEK, now_window[1], specs, focus=focus_of(user))
     comparisons = [
         Comparison(CATALOG[key], found[f"now.{key}"], found[f"before.{key}"]) for key in keys
     ]

@@ -22,7 +22,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Profile, User
+from accounts.models import Profile, User, focus_of
 from contacts.models import OFFLINE_CHANNELS, Circle, Contact, Interaction
 from followups.digest import message_id
 from followups.models import DigestDelivery
@@ -184,7 +184,9 @@ def suggestions(
     plan = reverse("goals:plan")
     if overdue is None:
         specs = overdue_specs(week.week_start)
-        overdue = for_user(user, week.week_start, week.week_start + WEEK, specs, now=now)
+        overdue = for_user(
+            user, week.week_start, week.week_start + WEEK, specs, now=now, focus=focus_of(user)
+        )
     for circle in CLOSEST:
         if count := overdue[f"overdue.{circle}"]:
             verb = "is" if count == 1 else "are"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community
-from contacts.models import Circle, Contact, Source
+from contacts.models import Circle, Contact, Context, Source
 from contacts.services import contact_save
 from content.models import Piece, Topic
 from events.models import Event
@@ -46,6 +46,7 @@ FIELDS = [
     "birthday_day",
     "notes",
     "cadence_days",
+    "context",
 ]
 
 
@@ -78,6 +79,7 @@ def network(alice):
         source=Source.CONFERENCE,
         met_on=dt.date(2023, 1, 3),
         circle=Circle.CLOSE,
+        context=Context.BOTH,
         cadence_days=21,
         notes="Line one\nLine two, with a comma; and a semicolon \\ backslash. "
         + "long " * 30
@@ -134,10 +136,11 @@ def test_the_csv_has_a_row_per_contact_and_reimports(alice, bob, network):
     services.import_run(job_id=job.pk, today=TODAY)
     zoe = Contact.objects.get(owner=bob, first_name="Zoë")
     assert [e.address for e in zoe.emails.all()] == ["zoe@nordic.example", "zoe@home.example"]
-    assert (zoe.company, zoe.met_on, zoe.source) == (
+    assert (zoe.company, zoe.met_on, zoe.source, zoe.context) == (
         "Nordic; Fintech, AB",
         dt.date(2023, 1, 3),
         Source.CONFERENCE,
+        Context.BOTH,
     )
 
 
