@@ -139,6 +139,10 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "not_followed_count": not_followed.count(),
         "logged": logged,
         "today": today,
+        # The tactics of the plan in force that point here.
+        "tactics": community.tactics.filter(plan__ended_on__isnull=True).only(
+            "action", "minutes_per_week", "active"
+        ),
     }
     return render(request, "communities/community_detail.html", context)
 

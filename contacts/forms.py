@@ -368,7 +368,7 @@ class InteractionForm(forms.ModelForm):
         field.empty_label = "None"
         if self.is_bound:
             return True
-        objectives = list(field.queryset.prefetch_related("audience_tags"))
+        objectives = list(field.queryset.prefetch_related("audience_tags", "audience_communities"))
         suggested = objectives_for_contacts(objectives, contact_ids)
         first = [(o.pk, o.title) for o in objectives if o.pk in suggested]
         rest = [(o.pk, o.title) for o in objectives if o.pk not in suggested]

@@ -23,6 +23,7 @@ class ObjectiveAdminForm(forms.ModelForm):
             "audience_tags",
             "audience_circles",
             "audience_industry",
+            "audience_communities",
             "targets",
             "position",
         ]
@@ -69,7 +70,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
     list_filter = ["metric", "period"]
     search_fields = ["title", "plan__name", "plan__owner__email"]
     list_select_related = ["plan"]
-    raw_id_fields = ["plan", "targets", "audience_tags"]
+    raw_id_fields = ["plan", "targets", "audience_tags", "audience_communities"]
     readonly_fields = ["created_at", "updated_at"]
 
 
@@ -88,5 +89,5 @@ class TacticAdmin(admin.ModelAdmin):
     list_filter = ["platform", "active"]
     search_fields = ["action", "plan__name", "plan__owner__email"]
     list_select_related = ["plan"]
-    raw_id_fields = ["plan", "objective"]
+    raw_id_fields = ["plan", "objective", "community"]
     readonly_fields = ["updated_at"]

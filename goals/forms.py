@@ -8,6 +8,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.formats import date_format
 
+from communities.models import Community
 from contacts.forms import NoFormTagMixin
 from contacts.models import Circle, Contact, Tag
 from goals.metrics import CATALOG
@@ -233,6 +234,17 @@ class ObjectiveForm(VersionedForm):
     )
     audience_tags = tag_field()
     audience_circles = circle_field()
+    audience_communities = forms.ModelMultipleChoiceField(
+        queryset=Community.objects.none(),
+        required=False,
+        label="Met in the communities",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members of any of these; none picked means anyone.",
+        error_messages={
+            "invalid_choice": "Pick communities from your own list: one of these is not yours.",
+            "invalid_pk_value": "Pick communities from your own list: one of these is not yours.",
+        },
+    )
     targets = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.none(),
         required=False,
@@ -258,6 +270,7 @@ class ObjectiveForm(VersionedForm):
             "audience_tags",
             "audience_circles",
             "audience_industry",
+            "audience_communities",
             "targets",
         ]
         labels = {
@@ -289,6 +302,7 @@ class ObjectiveForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.plan_start = plan_start
         owner_tags(self.fields["audience_tags"], owner)
+        self.fields["audience_communities"].queryset = Community.objects.filter(owner=owner)
         contacts = Contact.objects.owned_by(owner).only("first_name", "last_name", "display_name")
         self.fields["targets"].queryset = contacts
         # Render only the chosen contacts (a network can hold thousands); the picker adds
@@ -318,9 +332,10 @@ class ObjectiveForm(VersionedForm):
             Fieldset(
                 "Among your contacts (optional)",
                 Row(
-                    Column("audience_circles", css_class="col-md-4"),
-                    Column("audience_tags", css_class="col-md-4"),
-                    Column("audience_industry", css_class="col-md-4"),
+                    Column("audience_circles", css_class="col-md-3"),
+                    Column("audience_tags", css_class="col-md-3"),
+                    Column("audience_communities", css_class="col-md-3"),
+                    Column("audience_industry", css_class="col-md-3"),
                 ),
                 css_class="goal-fieldset",
             ),
@@ -375,8 +390,9 @@ class TacticForm(VersionedForm):
 
     class Meta:
         model = Tactic
-        fields = ["platform", "action", "minutes_per_week", "boundaries", "objective"]
+        fields = ["platform", "action", "minutes_per_week", "boundaries", "objective", "community"]
         labels = {
+            "community": "In the community",
             "platform": "Where",
             "action": "What will you do?",
             "minutes_per_week": "Minutes a week",
@@ -403,6 +419,16 @@ class TacticForm(VersionedForm):
             self.fields["objective"].empty_label = "None in particular"
             self.fields["objective"].error_messages["invalid_choice"] = (
                 "Pick one of this plan's objectives."
+            )
+        if "community" in self.fields:
+            self.fields["community"].queryset = (
+                Community.objects.filter(owner_id=plan.owner_id)
+                if plan
+                else Community.objects.none()
+            )
+            self.fields["community"].empty_label = "None in particular"
+            self.fields["community"].error_messages["invalid_choice"] = (
+                "Pick one of your own communities."
             )
 
     def clean_minutes_per_week(self) -> int:
@@ -474,6 +500,7 @@ class SetupObjectiveForm(ObjectiveForm):
         "audience_tags",
         "audience_circles",
         "audience_industry",
+        "audience_communities",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -505,6 +532,7 @@ class SetupTacticForm(TacticForm):
         super().__init__(*args, **kwargs)
         del self.fields["version"]
         del self.fields["objective"]
+        del self.fields["community"]
         self.helper.layout = Layout(
             Row(
                 Column("platform", css_class="col-md-4"),

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from communities.models import Community
 from contacts.models import Channel, Circle, Contact, Tag
 
 MAX_TACTIC_MINUTES = 40 * 60  # a tactic's weekly budget: at most 40 hours
@@ -157,6 +158,10 @@ class Objective(Audience):
     targets = models.ManyToManyField(
         Contact, blank=True, related_name="objectives", verbose_name="target contacts"
     )
+    # The audience's communities: contacts who are members of any of them.
+    audience_communities = models.ManyToManyField(
+        Community, blank=True, related_name="+", verbose_name="audience communities"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)  # the version an edit form carries
@@ -179,6 +184,31 @@ class Objective(Audience):
 
     def __str__(self) -> str:
         return self.title
+
+    def _audience_communities(self) -> list[Community]:
+        """From `prefetch_related("audience_communities")` when there is one."""
+        return list(self.audience_communities.all()) if self.pk else []
+
+    @property
+    def has_audience(self) -> bool:
+        return super().has_audience or bool(self._audience_communities())
+
+    def audience_q(self) -> Q:
+        q = super().audience_q()
+        if communities := self._audience_communities():
+            # As for tags: an uncorrelated IN over the memberships.
+            members = Community.members.through.objects.filter(
+                community__in=sorted(c.pk for c in communities)
+            )
+            q &= Q(pk__in=members.values("contact_id"))
+        return q
+
+    def audience_label(self) -> str:
+        label = super().audience_label()
+        if not (communities := self._audience_communities()):
+            return label
+        met = "met in " + " or ".join(c.name for c in communities)
+        return "contacts " + met if label == "everyone" else f"{label}, {met}"
 
 
 class Priority(models.Model):
@@ -244,6 +274,14 @@ class Tactic(models.Model):
     active = models.BooleanField(default=True)
     objective = models.ForeignKey(
         Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="tactics"
+    )
+    community = models.ForeignKey(
+        Community,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tactics",
+        help_text="Where it happens, when it is one of your communities.",
     )
     position = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)  # the version an edit form carries

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
-
 from goals.metrics import CATALOG, Metric, Number, Spec, for_user, period_window
 from goals.models import GoalPlan, Objective, Period, Tactic
 
@@ -183,7 +181,7 @@ def objective_window(objective: Objective, plan: GoalPlan, today: dt.date) -> tu
 
 def plan_objectives(plan: GoalPlan) -> list[Objective]:
     """The plan's objectives with what their audiences need, in two queries."""
-    return list(plan.objectives.prefetch_related(Prefetch("audience_tags")))
+    return list(plan.objectives.prefetch_related("audience_tags", "audience_communities"))
 
 
 def plan_numbers(

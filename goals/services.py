@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from communities.models import Community
 from contacts.models import Contact, Tag
 from goals.models import GoalPlan, Objective, Priority, Tactic
 from goals.starters import Starter
@@ -159,6 +160,7 @@ def objective_save(
     version: dt.datetime | None,
     audience_tags: Iterable[Tag] = (),
     targets: Iterable[Contact] = (),
+    audience_communities: Iterable[Community] = (),
 ) -> Objective:
     """Adds a new objective at the end of its plan, or saves an edit unless it is stale."""
     if objective.pk:
@@ -168,6 +170,7 @@ def objective_save(
         objective.position = _next_position(Objective.objects.filter(plan=objective.plan_id))
         objective.save()
     objective.audience_tags.set(audience_tags)
+    objective.audience_communities.set(audience_communities)
     objective.targets.set(targets)
     return objective
 

@@ -102,7 +102,9 @@ def plan_objectives(plan: GoalPlan) -> list[Objective]:
     """The plan's objectives with their audiences' tags and their target contacts."""
     targets = Contact.objects.only(*TARGET_NAMES)
     return list(
-        plan.objectives.prefetch_related("audience_tags", Prefetch("targets", queryset=targets))
+        plan.objectives.prefetch_related(
+            "audience_tags", "audience_communities", Prefetch("targets", queryset=targets)
+        )
     )
 
 
@@ -124,7 +126,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         return render(request, "goals/plan_empty.html", {"has_history": earlier})
     today = local_today(request.user)
     objectives = plan_objectives(current)
-    tactics = list(current.tactics.select_related("objective"))
+    tactics = list(current.tactics.select_related("objective", "community"))
     priorities = list(current.priorities.select_related("objective", "contact"))
     numbers = plan_numbers(
         current,
@@ -237,6 +239,7 @@ def objective_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 objective=form.save(commit=False),
                 version=form.cleaned_data["version"],
                 audience_tags=form.cleaned_data["audience_tags"],
+                audience_communities=form.cleaned_data["audience_communities"],
                 targets=form.cleaned_data["targets"],
             )
         except services.StaleEdit as stale:

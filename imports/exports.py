@@ -298,6 +298,7 @@ def _plan_items(owner: Any) -> Iterator[dict[str, Any]]:
         "audience_tags",
         "objectives__targets",
         "objectives__audience_tags",
+        "objectives__audience_communities",
         "priorities",
         "tactics",
     )
@@ -310,6 +311,7 @@ def _plan_items(owner: Any) -> Iterator[dict[str, Any]]:
                     o,
                     targets=[c.pk for c in o.targets.all()],
                     audience_tags=[t.name for t in o.audience_tags.all()],
+                    audience_communities=[c.pk for c in o.audience_communities.all()],
                 )
                 for o in plan.objectives.all()
             ],

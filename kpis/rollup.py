@@ -39,6 +39,7 @@ from django.db.models import Case, DateTimeField, Exists, OuterRef, Q, Value, Wh
 from django.utils import timezone
 
 from accounts.models import Profile, User, focus_of
+from communities.models import Community
 from contacts.models import Contact
 from followups.digest import digest_time_after, enqueue_sends, lease
 from followups.models import DeliveryKind, DeliveryStatus, DigestDelivery
@@ -188,6 +189,7 @@ class _Measure:
     industry: str
     tag_names: tuple[str, ...]
     window: tuple[dt.date, dt.date]
+    community_names: tuple[str, ...] = ()
 
     def spec(self) -> Spec:
         audience = Q()
@@ -203,6 +205,12 @@ class _Measure:
                 contact=OuterRef("pk"), tag__name__in=list(self.tag_names)
             )
             audience &= Q(Exists(tagged))
+        if self.community_names:
+            # By name too: an owner's community names are unique (community_owner_name_unique).
+            met = Community.members.through.objects.filter(
+                contact=OuterRef("pk"), community__name__in=list(self.community_names)
+            )
+            audience &= Q(Exists(met))
         return Spec(self.metric, self.detail, audience or None, self.window)
 
 
@@ -211,10 +219,11 @@ def objectives_at_week_end(
 ) -> dict[int, list[dict[str, Any]]]:
     """Each objective's progress at the end of the week, for every given user: the plan in
     force that Sunday, each objective over its own period up to that Sunday (a month's
-    objective reads the month so far). In three queries for the plans, objectives and their
-    tags, and one per source for every `OBJECTIVE_SPECS_PER_QUERY` distinct measures, whatever
-    the number of users: users share most measures (same metric, period and audience), and
-    tags are matched by name so that they can (see `_Measure`)."""
+    objective reads the month so far). In four queries for the plans, objectives, their tags
+    and their communities, and one per source for every `OBJECTIVE_SPECS_PER_QUERY` distinct
+    measures, whatever the number of users: users share most measures (same metric, period and
+    audience), and tags and communities are matched by name so that they can (see
+    `_Measure`)."""
     week_end = week_start + WEEK
     last_day = week_end - dt.timedelta(days=1)
     plans = _plans_at(last_day, user_ids)
@@ -232,6 +241,10 @@ def objectives_at_week_end(
     tagged = Objective.audience_tags.through.objects.filter(objective__plan__in=list(by_pk))
     for objective_id, name in tagged.values_list("objective_id", "tag__name"):
         tag_names[objective_id].append(name)
+    community_names: dict[int, list[str]] = defaultdict(list)
+    places = Objective.audience_communities.through.objects.filter(objective__plan__in=list(by_pk))
+    for objective_id, name in places.values_list("objective_id", "community__name"):
+        community_names[objective_id].append(name)
     measures: dict[_Measure, str] = {}
     wanted: list[tuple[_Objective, _Measure, tuple[dt.date, dt.date]]] = []
     for objective in objectives:
@@ -247,6 +260,7 @@ def objectives_at_week_end(
             objective.audience_industry.strip().lower(),
             tuple(sorted(tag_names.get(objective.pk, ()))),
             (start, min(end, week_end)),  # nothing after the week's end counts
+            tuple(sorted(community_names.get(objective.pk, ()))),
         )
         measures.setdefault(measure, f"m{len(measures)}")
         wanted.append((objective, measure, (start, end)))

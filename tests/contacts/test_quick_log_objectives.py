@@ -94,5 +94,5 @@ def test_suggestions_take_the_same_few_queries_at_1_and_at_10_objectives(alice_c
     few = queries_of(lambda: alice_client.get(URL, {"contact": dana.pk}))
     add(9)
     assert queries_of(lambda: alice_client.get(URL, {"contact": dana.pk})) == few
-    # user, contact, chosen contacts, objectives, their tags, the suggestion count
-    assert few <= 7
+    # user, contact, chosen contacts, objectives, their tags and communities, the suggestion count
+    assert few <= 8
