@@ -8,11 +8,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from accounts.models import CoachAssignment, CoachScope, User, focus_of
 from coaching.caseload import client_today
 from coaching.models import CoachNote, Suggestion
+from communities.models import Community, Role
+from content.models import Piece
+from events.models import Event
+from events.models import Status as EventStatus
 from goals.metrics import CATALOG
 from goals.models import GoalPlan
 from goals.progress import STATUS_LABELS, Status, plan_numbers, plan_objectives
@@ -48,7 +53,7 @@ def client_detail_context(assignment: CoachAssignment, coach: User) -> dict[str,
     objectives, tactics, priorities, numbers = [], [], [], None
     if plan is not None:
         objectives = plan_objectives(plan)
-        tactics = list(plan.tactics.filter(active=True))
+        tactics = list(plan.tactics.filter(active=True).select_related("community"))
         numbers = plan_numbers(
             plan, today=today, objectives=objectives, tactics=tactics, focus=focus_of(client)
         )
@@ -86,6 +91,7 @@ def client_detail_context(assignment: CoachAssignment, coach: User) -> dict[str,
         "kpi_weeks": kpi_weeks,
         "notes": notes,
         "suggestions": suggestions,
+        **showing_up(client, today, sees_contacts=sees_contacts),
         "sees_contacts": sees_contacts,
         "sees_interactions": sees_interactions,
         "contacts_url": reverse("admin:coaching_clientcontact_changelist") + f"?client={client.pk}",
@@ -103,3 +109,49 @@ def _priority_text(priority: Any, sees_contacts: bool) -> str:
         # A contact's name is contact data: shown only when the scope covers contacts.
         return f"Contact: {priority.contact}" if sees_contacts else "A contact"
     return priority.text
+
+
+SHOWING_UP_DAYS = 30  # "lately": the events and content of the last 30 days
+SHOWING_UP_LISTED = 5
+
+
+def showing_up(client: User, today: dt.date, *, sees_contacts: bool) -> dict[str, Any]:
+    """Where the client shows up: their communities, events and content. Counts for any
+    scope; their names (titles, never notes, costs or who engaged) only when the scope covers
+    contacts. In three queries, six with the names, whatever the numbers."""
+    since = today - dt.timedelta(days=SHOWING_UP_DAYS)
+    places = Community.objects.filter(owner=client)
+    events = Event.objects.filter(owner=client)
+    pieces = Piece.objects.filter(owner=client, published_on__gte=since, published_on__lte=today)
+    counts = {
+        **places.aggregate(
+            communities=Count("pk"),
+            contributing=Count("pk", filter=~Q(role=Role.MEMBER)),
+        ),
+        **events.aggregate(
+            went=Count("pk", filter=Q(status=EventStatus.WENT, starts_at__date__gte=since)),
+            going=Count("pk", filter=Q(status=EventStatus.GOING, starts_at__date__gte=today)),
+        ),
+        **pieces.aggregate(
+            shared=Count("pk"),
+            engagement=Sum("reactions") + Sum("comments") + Sum("shares"),
+        ),
+    }
+    found: dict[str, Any] = {"showing_up": counts, "showing_up_days": SHOWING_UP_DAYS}
+    if sees_contacts:
+        found["communities"] = list(
+            places.annotate(member_count=Count("members")).only("name", "platform", "role")
+        )
+        found["events"] = list(
+            events.filter(starts_at__date__gte=since)
+            .exclude(status=EventStatus.SKIPPED)
+            .select_related("community")
+            .only("name", "starts_at", "timezone", "status", "community__name")
+            .order_by("-starts_at")[:SHOWING_UP_LISTED]
+        )
+        found["pieces"] = list(
+            pieces.only("title", "platform", "published_on").order_by("-published_on", "-pk")[
+                :SHOWING_UP_LISTED
+            ]
+        )
+    return found

@@ -191,3 +191,64 @@ def test_a_coach_without_clients_sees_an_empty_caseload_and_other_coaches_client
     response = coach_client.get(CASELOAD)
     assert response.context["cl"].result_count == 0
     assert b"bob@example.com" not in response.content
+
+
+def test_the_client_page_names_communities_events_and_content_only_in_the_contacts_scope(
+    coach, coach_client, alice
+):
+    """Where the client shows up: counts for a plan coach; names, never notes, costs or the
+    people who engaged, for a coach who sees contacts."""
+    from communities.models import Community, Role
+    from content.models import Piece
+    from events.models import Event, Status
+    from goals.models import GoalPlan, Tactic
+
+    today = alice.profile.today()
+    meetup = Community.objects.create(
+        owner=alice, name="Python Meetup", role=Role.ORGANISER, notes="community notes"
+    )
+    meetup.members.add(Contact.objects.create(owner=alice, first_name="Dana"))
+    Community.objects.create(owner=alice, name="Alumni")
+    Event.objects.create(
+        owner=alice,
+        name="PyCon night",
+        community=meetup,
+        status=Status.WENT,
+        starts_at=dt.datetime.combine(today - dt.timedelta(days=3), dt.time(18), tzinfo=dt.UTC),
+        notes="event notes",
+        cost=40,
+    )
+    Event.objects.create(
+        owner=alice,
+        name="Demo day",
+        starts_at=dt.datetime.combine(today + dt.timedelta(days=3), dt.time(18), tzinfo=dt.UTC),
+    )
+    Piece.objects.create(
+        owner=alice, title="Why we test", published_on=today, reactions=5, comments=2
+    )
+    plan = GoalPlan.objects.create(owner=alice, started_on=today - dt.timedelta(days=7))
+    Tactic.objects.create(plan=plan, platform="event", action="Host monthly", community=meetup)
+    assignment = assign(alice, coach, CoachScope.PLAN)
+    url = reverse("admin:coaching_client_change", args=[assignment.pk])
+    text = coach_client.get(url).content.decode()
+    assert "2 communities (1 as contributor or organiser)" in text
+    assert "1 event in the last 30 days, 1 coming" in text
+    assert "1 piece shared in the last 30 days, 7 reactions, comments and shares" in text
+    assert "Events, in a community" in text
+    for name in ("Python Meetup", "Alumni", "PyCon night", "Demo day", "Why we test"):
+        assert name not in text
+    assignment.scope = CoachScope.CONTACTS
+    assignment.save()
+    with CaptureQueriesContext(connection) as queries:
+        text = coach_client.get(url).content.decode()
+    for name in ("Python Meetup", "Alumni", "PyCon night", "Demo day", "Why we test"):
+        assert name in text
+    assert "Events, in Python Meetup" in text
+    for secret in ("community notes", "event notes", "40.00", "Dana"):
+        assert secret not in text
+    for n in range(10):
+        Community.objects.create(owner=alice, name=f"Group {n}")
+        Piece.objects.create(owner=alice, title=f"Post {n}", published_on=today)
+    with CaptureQueriesContext(connection) as more:
+        coach_client.get(url)
+    assert len(more) == len(queries)
