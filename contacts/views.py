@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -39,6 +39,7 @@ from contacts.services import (
     interaction_update,
 )
 from followups.services import interaction_log_with_followup
+from networkcrm.pagination import counted_page
 from networkcrm.redirects import next_url, safe_next
 
 PAGE_SIZE = 50
@@ -113,25 +114,6 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
     return contacts.order_by(*ContactFilterForm.SORTS[sort]), sort
 
 
-def counted_page(contacts: QuerySet[Contact], number: str | None) -> Page:
-    """The page asked for, its rows carrying how many match in all (COUNT(*) OVER ()): a
-    search filters every contact once, rather than once for the count and again for the rows.
-    The same pages as `Paginator.get_page`; a number past the end costs the two queries."""
-    paginator = Paginator(contacts, PAGE_SIZE)
-    try:
-        wanted = int(number or 1)
-    except ValueError:
-        wanted = 1
-    if wanted < 1:
-        return paginator.get_page(number)
-    start = (wanted - 1) * PAGE_SIZE
-    rows = list(contacts.annotate(matches=Window(Count("pk")))[start : start + PAGE_SIZE])
-    if not rows and wanted > 1:
-        return paginator.get_page(number)
-    paginator.count = rows[0].matches if rows else 0
-    return Page(rows, wanted, paginator)
-
-
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, owner=request.user)
     contacts, sort = filtered_contacts(request, form)
@@ -141,7 +123,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         )
     )
     if form.is_valid() and form.cleaned_data["q"].strip():
-        page = counted_page(contacts, request.GET.get("page"))
+        page = counted_page(contacts, request.GET.get("page"), PAGE_SIZE)
     else:  # without a search, counting the user's contacts is cheaper than COUNT() OVER ()
         page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
