@@ -13,7 +13,7 @@ from accounts.forms import TimezoneField
 from accounts.models import local_zone
 from communities.models import Community
 from contacts.forms import NoFormTagMixin, https_urls
-from contacts.models import Contact
+from contacts.models import Contact, Context
 from events.models import Event
 from goals.models import Objective
 from networkcrm.forms import picked_contacts
@@ -192,6 +192,12 @@ class MetForm(forms.Form):
         },
     )
     follow_up_about = forms.CharField(label="About", max_length=200)
+    context = forms.ChoiceField(
+        label="The new people are",
+        choices=Context.choices,
+        initial=Context.PROFESSIONAL,
+        required=False,
+    )
 
     def __init__(self, *args: Any, owner: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +209,9 @@ class MetForm(forms.Form):
             choices=picked_contacts(self, "contacts", contacts, going)
         )
         self.fields["follow_up_about"].initial = f"Follow up after {event.name}"[:200]
+
+    def clean_context(self) -> str:
+        return self.cleaned_data["context"] or Context.PROFESSIONAL
 
 
 class NewPersonForm(forms.Form):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar
 
-from contacts.models import Channel, Contact, ContactEmail, Interaction, Kind, Source
+from contacts.models import Channel, Contact, ContactEmail, Context, Interaction, Kind, Source
 from contacts.services import interactions_written_refresh
 from events.models import Event, Status
 from followups.models import FollowUp
@@ -55,7 +55,7 @@ def duplicates_of(owner: Any, people: Sequence[NewPerson]) -> dict[int, Contact]
     return found
 
 
-def _new_contact(owner: Any, person: NewPerson, met_on: dt.date) -> Contact:
+def _new_contact(owner: Any, person: NewPerson, met_on: dt.date, context: str) -> Contact:
     first, _, last = person.name.strip().partition(" ")
     profile = {}
     if person.profile:
@@ -68,6 +68,7 @@ def _new_contact(owner: Any, person: NewPerson, met_on: dt.date) -> Contact:
         company=person.company[:200],
         source=Source.EVENT,
         met_on=met_on,
+        context=context,
         **profile,
     )
 
@@ -83,16 +84,20 @@ def event_met_log(
     follow_up_on: dt.date | None,
     follow_up_about: str,
     today: dt.date,
+    context: str = Context.PROFESSIONAL,
 ) -> list[Contact]:
     """Everyone met at the event: the new people become contacts (met there), each person gets
     one interaction (kind and channel *event*, in the event's community, for its objective),
-    and a follow-up each if asked. A fixed number of statements however many people: every
-    kind of row is written in one bulk INSERT, and the derived columns in set-based UPDATEs."""
+    and a follow-up each if asked; the new people get the `context` given. A fixed number of
+    statements however many people: every kind of row is written in one bulk INSERT, and the
+    derived columns in set-based UPDATEs."""
     owner = event.owner
     if any(c.owner_id != owner.pk for c in contacts):
         raise PermissionError("Every contact must belong to the event's owner.")
     met_on = event.local_start.date()
-    made = Contact.objects.bulk_create([_new_contact(owner, p, met_on) for p in new_people])
+    made = Contact.objects.bulk_create(
+        [_new_contact(owner, p, met_on, context) for p in new_people]
+    )
     ContactEmail.objects.bulk_create(
         ContactEmail(contact=c, address=p.email, is_primary=True)
         for c, p in zip(made, new_people, strict=True)

@@ -161,6 +161,7 @@ def event_met(request: HttpRequest, pk: int) -> HttpResponse:
                 else None,
                 follow_up_about=form.cleaned_data["follow_up_about"].strip(),
                 today=today,
+                context=form.cleaned_data["context"],
             )
             count = len(chosen) + len(made)
             said = f"Logged {count} {'person' if count == 1 else 'people'} met at {event.name}"

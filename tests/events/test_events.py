@@ -244,6 +244,21 @@ def test_it_logs_everyone_met_with_new_people_and_follow_ups(alice_client, alice
     assert made.logged_at is not None
 
 
+def test_new_people_are_professional_unless_the_screen_says(alice_client, alice):
+    first, second = event(alice), event(alice)
+    alice_client.post(reverse("events:met", args=[first.pk]), met(**{"new-0-name": "Pat Work"}))
+    alice_client.post(
+        reverse("events:met", args=[second.pk]),
+        met(context="personal", **{"new-0-name": "Kim Friend"}),
+    )
+    contexts = dict(Contact.objects.values_list("first_name", "context"))
+    assert contexts == {"Pat": "professional", "Kim": "personal"}
+    assert (
+        "The new people are"
+        in alice_client.get(reverse("events:met", args=[event(alice).pk])).content.decode()
+    )
+
+
 def test_nothing_is_half_saved_when_one_of_twenty_is_wrong(alice_client, alice):
     people = [contact(alice, f"P{i}") for i in range(19)]
     data = met(contacts=[p.pk for p in people], **{"new-0-name": "Bad Mail", "new-0-email": "nope"})
