@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
-from accounts.models import focus_of, local_today, local_zone
+from accounts.models import local_today, local_zone
 from accounts.views import coach_lands_on_caseload
 from coaching.today import coach_messages
 from contacts.models import Circle
@@ -41,7 +41,6 @@ def today(request: HttpRequest) -> HttpResponse:
         "circles": circles,
         "total": sum(agenda.circles.values()),
         "logged": agenda.logged,
-        "focus": request.user.profile.get_focus_display() if focus_of(request.user) else "",
         **snooze_days(day),
         "yesterday": day - timedelta(days=1),
         "followup_form": FollowUpForm(owner=request.user, today=day),

@@ -194,8 +194,12 @@ def test_the_today_page_says_what_it_counts(alice_client, alice):
     assert 'data-testid="focus"' not in alice_client.get(reverse("today")).content.decode()
     focus(alice, Context.PROFESSIONAL)
     body = alice_client.get(reverse("today")).content.decode()
-    assert "Today counts your professional contacts and those in both." in body
+    assert "Counting your professional contacts and those in both." in body
     assert "Mum" not in body
+    assert (
+        "Counting your professional contacts"
+        in alice_client.get(reverse("kpis:page")).content.decode()
+    )
 
 
 def test_the_digest_and_the_calendar_feed_keep_to_the_focus(alice):
