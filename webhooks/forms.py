@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from webhooks.models import SUBSCRIBABLE, WebhookEndpoint
@@ -9,6 +7,13 @@ from webhooks.targets import TargetRefused, target_check
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",
+        help_text="Where each event is POSTed as JSON, signed with this endpoint's secret.",
+        error_messages={"invalid": "Enter a full URL, such as https://…"},
+    )
     events = forms.MultipleChoiceField(
         choices=SUBSCRIBABLE,
         widget=forms.CheckboxSelectMultiple,
@@ -19,14 +24,7 @@ class EndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["url", "description", "events", "enabled"]
         labels = {"enabled": "Send deliveries to this endpoint"}
-        help_texts = {
-            "url": "Where each event is POSTed as JSON, signed with this endpoint's secret.",
-            "description": "For you: what it feeds.",
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["url"].error_messages["invalid"] = "Enter a full URL, such as https://…"
+        help_texts = {"description": "For you: what it feeds."}
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
