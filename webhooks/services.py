@@ -305,7 +305,7 @@ def endpoint_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
         {"endpoint": endpoint.pk, "message": "A test from NetworkCRM: this endpoint works."},
     )
     _deliveries_write([row])
-    return row
+    return WebhookDelivery.objects.get(uid=row.uid)
 
 
 def endpoint_export_items(owner: Any) -> Iterable[dict[str, Any]]:

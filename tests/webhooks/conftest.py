@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 
 from networkcrm.celery import app
+
+# The follow-ups tests' real parts (Redis of its own, worker processes), here too.
+from tests.followups.conftest import isolated_redis, start  # noqa: F401, I001
 from webhooks import delivery as delivery_module
 from webhooks.delivery import DELIVERY_HEADER, SIGNATURE_HEADER
 
@@ -103,6 +106,16 @@ def receiver(settings) -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     delivery_module._session = None  # no kept-alive connection to a closed server
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[list[int]]:
+    """Sends queued by this process are kept here, for a test that sends in-process."""
+    kept: list[list[int]] = []
+    monkeypatch.setattr(
+        delivery_module, "enqueue_sends", lambda ids, connection=None: kept.append(list(ids))
+    )
+    return kept
 
 
 @pytest.fixture
