@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -47,21 +48,33 @@ def lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
 
 
+# The deliveries written in this thread and not yet queued: a transaction that emits many
+# events (an import, the bench) queues them together once it commits, in batches.
+_unqueued = threading.local()
+
+
 def _deliveries_write(rows: list[WebhookDelivery]) -> None:
     """Inserts the rows (a second row with a taken dedupe key is dropped) and queues the sends
     of those written once the transaction commits."""
     if not rows:
         return
     WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    uids = [row.uid for row in rows]
+    if not hasattr(_unqueued, "uids"):
+        _unqueued.uids = []
+    _unqueued.uids.extend(row.uid for row in rows)
+    transaction.on_commit(_enqueue_unqueued)
 
-    def enqueue() -> None:
-        from webhooks.delivery import enqueue_sends
 
-        ids = WebhookDelivery.objects.filter(uid__in=uids, status=DeliveryStatus.PENDING)
-        enqueue_sends(list(ids.order_by("pk").values_list("pk", flat=True)))
+def _enqueue_unqueued() -> None:
+    """The first callback after a commit queues every delivery written so far; the others find
+    nothing left. (Rows of a transaction that rolled back are not found: no send.)"""
+    from webhooks.delivery import enqueue_sends
 
-    transaction.on_commit(enqueue)
+    uids, _unqueued.uids = getattr(_unqueued, "uids", []), []
+    if not uids:
+        return
+    ids = WebhookDelivery.objects.filter(uid__in=uids, status=DeliveryStatus.PENDING)
+    enqueue_sends(list(ids.order_by("pk").values_list("pk", flat=True)))
 
 
 def _listening(owner_ids: Iterable[int], event: str) -> list[WebhookEndpoint]:
