@@ -228,6 +228,8 @@ WEBHOOKS_RETRY_SECONDS = env.integer("WEBHOOKS_RETRY_SECONDS", 60, minimum=1)
 WEBHOOKS_MAX_ATTEMPTS = env.integer("WEBHOOKS_MAX_ATTEMPTS", 8, minimum=1)
 # A claimed delivery belongs to one worker this long; longer than the send task's time limit.
 WEBHOOKS_LEASE_SECONDS = env.integer("WEBHOOKS_LEASE_SECONDS", 300, minimum=1)
+# Delivered and failed deliveries are kept this long (the log on each endpoint's page).
+WEBHOOKS_KEEP_DAYS = env.integer("WEBHOOKS_KEEP_DAYS", 30, minimum=1)
 
 CACHES = {
     "default": (

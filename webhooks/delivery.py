@@ -83,6 +83,7 @@ def enqueue_sends(ids: Iterable[int], *, connection: Any = None) -> None:
 class SweepResult:
     requeued: int = 0
     due: int = 0
+    removed: int = 0
 
 
 def webhooks_sweep(
@@ -96,7 +97,20 @@ def webhooks_sweep(
         requeued += found
         if found < SWEEP_BATCH:
             break
-    return SweepResult(requeued=requeued, due=followups_due_emit(now=now))
+    return SweepResult(
+        requeued=requeued, due=followups_due_emit(now=now), removed=_remove_old(now=now)
+    )
+
+
+def _remove_old(*, now: dt.datetime) -> int:
+    """Finished deliveries older than WEBHOOKS_KEEP_DAYS go (up to `SWEEP_BATCH` a sweep): the
+    log shows recent ones, and the table does not grow for ever."""
+    cutoff = now - dt.timedelta(days=settings.WEBHOOKS_KEEP_DAYS)
+    old = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    removed, _ = WebhookDelivery.objects.filter(pk__in=list(old)).delete()
+    return removed
 
 
 @transaction.atomic

@@ -112,6 +112,12 @@ class WebhookDelivery(models.Model):
                 condition=Q(status__in=["pending", "sending"]),
                 name="webhookdelivery_unfinished",
             ),
+            # The sweep's clean-up: finished deliveries older than WEBHOOKS_KEEP_DAYS.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status__in=["delivered", "failed"]),
+                name="webhookdelivery_finished",
+            ),
             # The endpoint page's log: an endpoint's latest deliveries.
             models.Index(fields=["endpoint", "-id"], name="webhookdelivery_log"),
         ]

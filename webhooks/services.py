@@ -26,6 +26,7 @@ from webhooks.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpo
 from webhooks.targets import target_check
 
 MAX_ENDPOINTS = 10
+PING_EVERY = dt.timedelta(seconds=10)
 # A follow-up that fell due while the sweep was away is still told about this long after.
 DUE_WINDOW = dt.timedelta(days=2)
 
@@ -308,10 +309,24 @@ def endpoint_secret_renew(*, endpoint: WebhookEndpoint) -> str:
     return endpoint.secret
 
 
+class PingTooSoon(Exception):
+    pass
+
+
 @transaction.atomic
 def endpoint_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """The "send test" button: a `ping` through the same delivery path as any event (also to
-    a disabled endpoint: it was asked for)."""
+    a disabled endpoint: it was asked for). One per `PING_EVERY` an endpoint: the button must
+    not turn the server into a way to flood an address."""
+    WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()  # clicks queue
+    last = (
+        endpoint.deliveries.filter(event=Event.PING)
+        .order_by("-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None and timezone.now() - last < PING_EVERY:
+        raise PingTooSoon("A test is on its way already: try again in a few seconds.")
     row = _row(
         endpoint,
         Event.PING,

@@ -18,7 +18,7 @@ from webhooks import delivery
 def webhooks_sweep() -> dict[str, int]:
     """Beat rings; the database says what to send (webhooks/delivery.py)."""
     result = delivery.webhooks_sweep()
-    return {"requeued": result.requeued, "due": result.due}
+    return {"requeued": result.requeued, "due": result.due, "removed": result.removed}
 
 
 # No autoretry: a send that fails goes back to the database with its wait, and the sweep

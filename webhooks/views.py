@@ -15,7 +15,13 @@ from webhooks.delivery import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER
 from webhooks.forms import EndpointForm
 from webhooks.models import DeliveryStatus, WebhookEndpoint
 from webhooks.scoping import endpoints_for, get_delivery_for, get_endpoint_for
-from webhooks.services import TooManyEndpoints, endpoint_ping, endpoint_save, endpoint_secret_renew
+from webhooks.services import (
+    PingTooSoon,
+    TooManyEndpoints,
+    endpoint_ping,
+    endpoint_save,
+    endpoint_secret_renew,
+)
 from webhooks.targets import TargetRefused
 
 LOG_SIZE = 50
@@ -72,8 +78,12 @@ def endpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def endpoint_test(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_endpoint_for(request.user, pk)
-    endpoint_ping(endpoint=endpoint)
-    messages.success(request, "A test (ping) is on its way; its delivery shows below.")
+    try:
+        endpoint_ping(endpoint=endpoint)
+    except PingTooSoon as soon:
+        messages.warning(request, str(soon))
+    else:
+        messages.success(request, "A test (ping) is on its way; its delivery shows below.")
     return redirect("webhooks:detail", endpoint.pk)
 
 

@@ -226,3 +226,13 @@ def test_the_test_button_goes_through_the_worker(alice, receiver, start, isolate
     assert got.signed_by(hook.secret)
     time.sleep(0.5)
     assert len(receiver.requests) == 1
+
+
+def test_the_sweep_removes_finished_deliveries_after_the_keep_days(alice, queued, settings):
+    settings.WEBHOOKS_KEEP_DAYS = 30
+    old, pending, recent = emit(endpoint(alice), 3)
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    WebhookDelivery.objects.filter(pk__in=[old.pk, pending.pk]).update(created_at=long_ago)
+    WebhookDelivery.objects.filter(pk__in=[old.pk, recent.pk]).update(status="delivered")
+    assert webhooks_sweep().removed == 1
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}

@@ -172,3 +172,17 @@ def test_a_ping_goes_to_its_endpoint_even_when_it_is_off(alice):
     (body,) = sent(hook)
     assert body["event"] == "ping"
     assert json.loads(WebhookDelivery.objects.get().body)["data"]["endpoint"] == hook.pk
+
+
+def test_the_monday_sweep_tells_that_the_weeks_kpis_are_ready(alice):
+    from accounts.models import Profile
+    from kpis.rollup import kpi_sweep
+
+    hook = endpoint(alice, events=[Event.KPIS_WEEKLY_READY])
+    Profile.objects.filter(user=alice).update(
+        next_rollup_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    kpi_sweep(enqueue=lambda ids: None)
+    (body,) = sent(hook)
+    assert body["event"] == "kpis.weekly_ready"
+    assert body["data"]["values"]["outcomes"] == 0

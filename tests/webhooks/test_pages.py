@@ -186,3 +186,11 @@ def test_deleting_the_account_removes_endpoints_and_deliveries(alice, bob):
     assert list(WebhookEndpoint.objects.values_list("owner", flat=True)) == [bob.pk]
     assert WebhookDelivery.objects.filter(endpoint__owner=bob).count() == 1
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_second_test_within_seconds_is_refused_in_words(alice_client, alice):
+    hook = endpoint(alice)
+    alice_client.post(reverse("webhooks:test", args=[hook.pk]))
+    response = alice_client.post(reverse("webhooks:test", args=[hook.pk]), follow=True)
+    assert "A test is on its way already" in response.content.decode()
+    assert WebhookDelivery.objects.count() == 1
