@@ -18,10 +18,7 @@ def get_endpoint_for(user: Any, pk: int) -> WebhookEndpoint:
     return get_object_or_404(endpoints_for(user), pk=pk)
 
 
-def get_delivery_for(user: Any, endpoint_pk: int, pk: int) -> WebhookDelivery:
+def get_delivery_for(user: Any, pk: int) -> WebhookDelivery:
     return get_object_or_404(
-        WebhookDelivery.objects.select_related("endpoint").filter(
-            endpoint__owner=user, endpoint_id=endpoint_pk
-        ),
-        pk=pk,
+        WebhookDelivery.objects.select_related("endpoint").filter(endpoint__owner=user), pk=pk
     )

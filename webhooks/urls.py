@@ -12,5 +12,5 @@ urlpatterns = [
     path("<int:pk>/delete/", views.endpoint_delete, name="delete"),
     path("<int:pk>/test/", views.endpoint_test, name="test"),
     path("<int:pk>/secret/", views.endpoint_secret, name="secret"),
-    path("<int:pk>/deliveries/<int:delivery_pk>/", views.delivery_detail, name="delivery"),
+    path("deliveries/<int:pk>/", views.delivery_detail, name="delivery"),
 ]

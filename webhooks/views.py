@@ -95,8 +95,8 @@ def endpoint_secret(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("webhooks:detail", endpoint.pk)
 
 
-def delivery_detail(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
-    delivery = get_delivery_for(request.user, pk, delivery_pk)
+def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_delivery_for(request.user, pk)
     body = json.dumps(json.loads(delivery.body), indent=2, ensure_ascii=False)
     context = {
         "delivery": delivery,

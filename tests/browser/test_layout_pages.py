@@ -248,7 +248,7 @@ VISITED: dict[str, Page] = {
     "webhooks:detail": Page("owner", lambda d: [webhook(d)[0]]),
     "webhooks:edit": Page("owner", lambda d: [webhook(d)[0]]),
     "webhooks:delete": Page("owner", lambda d: [webhook(d)[0]]),
-    "webhooks:delivery": Page("owner", lambda d: webhook(d)),
+    "webhooks:delivery": Page("owner", lambda d: webhook(d)[1:]),
     "coaching:invitation": Page("owner", lambda d: ["not-a-signed-link"], status=400),
     "admin:app_list": Page("coach", lambda d: ["coaching"]),
     "admin:password_change": Page("coach"),
