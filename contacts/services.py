@@ -23,6 +23,7 @@ from contacts.models import (
     sole_contacts_sync,
 )
 from contacts.strength import strength_refresh
+from webhooks.services import contact_saved_emit, interaction_logged_emit
 
 
 class AddDays(Func):
@@ -159,6 +160,7 @@ def interaction_log(
             checkin_snoozed_until=None
         ).update(checkin_snoozed_until=None)
     _refresh((c.pk for c in contacts), today=today)
+    interaction_logged_emit(interaction=interaction, contacts=contacts)
     return interaction
 
 
@@ -265,12 +267,14 @@ def contact_save(
     """Saves a contact with its e-mails, phones and tags, and brings its derived columns
     (strength, circle if unpinned, next check-in) up to date."""
     contact.birthday_year, contact.birthday_month, contact.birthday_day = birthday
+    created = contact._state.adding
     contact.save()
     _replace_rows(ContactEmail, contact, "address", emails)
     _replace_rows(ContactPhone, contact, "number", phones)
     contact.tags.set(tags_for(owner=contact.owner, names=tag_names))
     _refresh([contact.pk], today=today)
     contact.refresh_from_db()
+    contact_saved_emit(contact=contact, created=created)
     return contact
 
 

@@ -14,6 +14,7 @@ from accounts.models import Profile
 from contacts.models import Channel, Contact, Interaction, Kind
 from contacts.services import checkins_refresh, interaction_log
 from followups.models import FollowUp, FollowUpStatus, Heartbeat
+from webhooks.services import followup_done_emit
 
 PENDING = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
 
@@ -121,6 +122,7 @@ def followup_done(
     if interaction is not None:
         FollowUp.objects.filter(pk=followup.pk).update(interaction=interaction)
     followup.refresh_from_db()
+    followup_done_emit(followup=followup, contacts=contacts)
     return ActionResult(True, f"Done: “{followup.about}” with {_names(contacts)}.", interaction)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Interaction
 from imports.models import AccountExport, ExportStatus
+from webhooks.services import endpoint_export_items
 
 CHUNK = 1000
 # Up to this many contacts and interactions, the account's JSON streams straight to the
@@ -389,6 +390,7 @@ def account_json(owner: Any) -> Iterator[str]:
     yield from _section("events", _event_items(owner))
     yield from _section("content", _piece_items(owner))
     yield from _section("weekly_kpis", _kpi_items(owner))
+    yield from _section("webhook_endpoints", endpoint_export_items(owner))  # never the secrets
     yield "\n}\n"
 
 

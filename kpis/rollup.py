@@ -47,6 +47,7 @@ from goals.metrics import CATALOG, Metric, Number, Spec, for_all_users, for_user
 from goals.models import GoalPlan, Objective
 from goals.progress import Progress, objective_window
 from kpis.models import WeeklyKpi
+from webhooks.services import weekly_kpis_emit
 
 ROLLUP_TIME = dt.time(1)  # Monday 01:00 local: the week is over everywhere in the user's day
 # Users rolled up in one transaction: the statements of a batch do not grow with its size.
@@ -474,6 +475,7 @@ def _claim_rollups(
     # Usually one week for everyone due; two around a move across the date line.
     for week_start, profiles in weeks.items():
         rollup_write(week_start, profiles, now=now)
+        weekly_kpis_emit(week_start=week_start, user_ids=[p.user_id for p in profiles])
     _schedule([p.pk for p in due], [p.timezone for p in due], now=now)
     # One summary per user and week: a second claim of the same week inserts nothing.
     DigestDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)

@@ -7,6 +7,7 @@ with a sentence naming the variable (see `networkcrm.env`).
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "followups",
     "imports",
     "coaching",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Weekly KPIs and the weekly summary: the sweep finds due users in the database (kpis.rollup).
     "kpi-sweep": {"task": "kpis.tasks.kpi_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Webhooks: lost and retried deliveries queued again, follow-ups due told (webhooks.delivery).
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.webhooks_sweep",
+        "schedule": float(env.integer("WEBHOOKS_SWEEP_INTERVAL", 30, minimum=1)),
+        "options": {"expires": 25},
+    },
 }
 
 # The daily digest (followups/digest.py). A claimed delivery belongs to one worker for the
@@ -199,6 +207,29 @@ COACH_INVITATION_DAYS = env.integer("COACH_INVITATION_DAYS", 14, minimum=1)
 COACH_INVITATIONS_PER_DAY = env.integer("COACH_INVITATIONS_PER_DAY", 5, minimum=1)
 DIGEST_MAX_ITEMS = env.integer("DIGEST_MAX_ITEMS", 25, minimum=1)
 DIGEST_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+
+# Webhooks (webhooks/delivery.py). Targets on loopback, private, link-local and reserved
+# networks are refused unless allowed here (webhooks/targets.py): all of them, or a list of
+# networks such as "10.1.2.0/24,fd00::/8".
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.boolean("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOKS_ALLOWED_NETWORKS = env.strings("WEBHOOKS_ALLOWED_NETWORKS", [])
+for _network in WEBHOOKS_ALLOWED_NETWORKS:
+    try:
+        ip_network(_network)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOKS_ALLOWED_NETWORKS must list networks such as 10.1.2.0/24, not {_network!r}."
+        ) from None
+WEBHOOKS_CONNECT_TIMEOUT = env.integer("WEBHOOKS_CONNECT_TIMEOUT", 5, minimum=1)
+WEBHOOKS_READ_TIMEOUT = env.integer("WEBHOOKS_READ_TIMEOUT", 10, minimum=1)
+# A failed attempt waits WEBHOOKS_RETRY_SECONDS, then twice that, four times… up to
+# WEBHOOKS_MAX_ATTEMPTS attempts in all (about 4 hours at the defaults).
+WEBHOOKS_RETRY_SECONDS = env.integer("WEBHOOKS_RETRY_SECONDS", 60, minimum=1)
+WEBHOOKS_MAX_ATTEMPTS = env.integer("WEBHOOKS_MAX_ATTEMPTS", 8, minimum=1)
+# A claimed delivery belongs to one worker this long; longer than the send task's time limit.
+WEBHOOKS_LEASE_SECONDS = env.integer("WEBHOOKS_LEASE_SECONDS", 300, minimum=1)
+# Delivered and failed deliveries are kept this long (the log on each endpoint's page).
+WEBHOOKS_KEEP_DAYS = env.integer("WEBHOOKS_KEEP_DAYS", 30, minimum=1)
 
 CACHES = {
     "default": (

@@ -31,6 +31,7 @@ from goals.models import GoalPlan, Objective, Priority, Tactic
 from imports import services as imports
 from imports.sniff import sniff
 from tests.browser.conftest import open_page, screenshot
+from webhooks.services import event_emit
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -55,6 +56,8 @@ EXCUSED = {
     "followups:calendar_renew": "POST only",
     "followups:calendar_off": "POST only",
     "goals:review": "POST only",
+    "webhooks:test": "POST only",
+    "webhooks:secret": "POST only",
     "goals:priority_move": "POST only",
     "goals:priority_not_now": "POST only",
     "goals:tactic_active": "POST only",
@@ -240,6 +243,12 @@ VISITED: dict[str, Page] = {
     "imports:job": Page("owner", lambda d: [d.import_done]),
     "imports:delete": Page("owner", lambda d: [d.import_done]),
     "coaching:settings": Page("owner"),
+    "webhooks:list": Page("owner"),
+    "webhooks:create": Page("owner"),
+    "webhooks:detail": Page("owner", lambda d: [webhook(d)[0]]),
+    "webhooks:edit": Page("owner", lambda d: [webhook(d)[0]]),
+    "webhooks:delete": Page("owner", lambda d: [webhook(d)[0]]),
+    "webhooks:delivery": Page("owner", lambda d: webhook(d)[1:]),
     "coaching:invitation": Page("owner", lambda d: ["not-a-signed-link"], status=400),
     "admin:app_list": Page("coach", lambda d: ["coaching"]),
     "admin:password_change": Page("coach"),
@@ -260,6 +269,19 @@ VISITED: dict[str, Page] = {
     "admin:coaching_suggestion_change": Page("coach", lambda d: [d.suggestion.pk]),
     "admin:coaching_suggestion_delete": Page("coach", lambda d: [d.suggestion.pk]),
 }
+
+
+def webhook(demo: Demo) -> list[int]:
+    """The demo owner's webhook endpoint and a delivery of it (the demo seeds none): made on
+    first use."""
+    endpoint, made = demo.owner.webhook_endpoints.get_or_create(
+        url="https://93.184.215.14/networkcrm", defaults={"events": ["interaction.logged"]}
+    )
+    if made:
+        event_emit(owner_id=demo.owner.pk, event="interaction.logged", data={"id": 1})
+    return [endpoint.pk, endpoint.deliveries.get().pk]
+
+
 # Pages with no URL name of their own.
 NOT_FOUND = "/contacts/999999999/"
 
