@@ -1,0 +1,36 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api import token_views, views
+from api.base import ApiViewMixin
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("interactions", views.InteractionViewSet, basename="interaction")
+router.register("followups", views.FollowUpViewSet, basename="followup")
+router.register("tags", views.TagViewSet, basename="tag")
+
+
+class SchemaView(ApiViewMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(ApiViewMixin, SpectacularSwaggerView):
+    pass
+
+
+v1 = [
+    path("", include(router.urls)),
+    path("today/", views.TodayView.as_view(), name="today"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("tokens/", token_views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
+]
