@@ -27,7 +27,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):
-            ident = f"token-{request.auth.pk}"
+            ident = f"token-{request.auth.digest[:24]}"  # never reused, unlike an id
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
