@@ -17,27 +17,40 @@ from followups.models import FollowUpStatus
 from networkcrm.forms import DayField
 
 
+class SinceField(forms.DateTimeField):
+    """A moment in ISO 8601, in UTC once read; from 1900 on (the database refuses some odd
+    offsets and far years, and nothing here is older)."""
+
+    def clean(self, value: Any) -> dt.datetime | None:
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        if moment.year < 1900:
+            raise forms.ValidationError("Pick a time from 1900 on.")
+        return moment.astimezone(dt.UTC)
+
+
 class ContactQuery(forms.Form):
     q = forms.CharField(required=False, max_length=200)
     circle = forms.ChoiceField(required=False, choices=[("", ""), *Circle.choices])
     tag = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     status = forms.ChoiceField(required=False, choices=[("", ""), *CheckinStatus.choices])
     archived = forms.NullBooleanField(required=False)
-    changed_since = forms.DateTimeField(required=False)
+    changed_since = SinceField(required=False)
 
 
 class InteractionQuery(forms.Form):
     contact = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     kind = forms.ChoiceField(required=False, choices=[("", ""), *Kind.choices])
     since = DayField(required=False)
-    changed_since = forms.DateTimeField(required=False)
+    changed_since = SinceField(required=False)
 
 
 class FollowUpQuery(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", ""), *FollowUpStatus.choices])
     due_by = DayField(required=False)
     contact = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    changed_since = forms.DateTimeField(required=False)
+    changed_since = SinceField(required=False)
 
 
 class TokenForm(NoFormTagMixin, forms.Form):

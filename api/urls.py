@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -34,6 +34,8 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include(v1)),
+    # Anything else under the API is a 404 in problem details, not the site's HTML page.
+    re_path(r"^v1/", views.not_found),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]

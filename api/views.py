@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,6 +24,7 @@ from accounts.models import local_today
 from api import serializers as s
 from api.base import ApiViewMixin, Cursor
 from api.forms import ContactQuery, FollowUpQuery, InteractionQuery
+from api.problems import PROBLEM_TYPE, TITLES
 from contacts import strength
 from contacts.models import Contact, Interaction, Tag
 from contacts.scoping import contacts_for, interactions_for
@@ -73,6 +77,13 @@ class ApiViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         return serializer
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request: HttpRequest) -> JsonResponse:
+    body = {"type": "about:blank", "title": TITLES[404], "status": 404, "detail": "Not found."}
+    return JsonResponse(body, status=404, content_type=PROBLEM_TYPE)
 
 
 # --- Contacts -------------------------------------------------------------------------------
