@@ -97,7 +97,10 @@ class ContactSerializer(serializers.Serializer):
         today: dt.date = self.context["today"]
         data: dict[str, Any] = {"id": c.pk, "name": c.name}
         for name in CONTACT_TEXT:
-            data[name] = getattr(c, name)
+            if name != "private_notes":
+                data[name] = getattr(c, name)
+        # A coach never reads private notes (and their query never loads them).
+        data["private_notes"] = "" if self.context.get("coach") else c.private_notes
         data.update(
             met_on=_day(c.met_on),
             circle_pinned=c.circle_pinned,
@@ -116,8 +119,6 @@ class ContactSerializer(serializers.Serializer):
             created_at=c.created_at.isoformat(),
             updated_at=c.updated_at.isoformat(),
         )
-        if self.context.get("coach"):
-            data["private_notes"] = ""
         return data
 
 

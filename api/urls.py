@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import token_views, views
+from api import coaching, token_views, views
 from api.base import ApiViewMixin
 
 app_name = "api"
@@ -12,6 +12,7 @@ router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("interactions", views.InteractionViewSet, basename="interaction")
 router.register("followups", views.FollowUpViewSet, basename="followup")
 router.register("tags", views.TagViewSet, basename="tag")
+router.register("kpis", views.WeeklyKpiViewSet, basename="kpi")
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
@@ -28,6 +29,20 @@ class DocsView(ApiViewMixin, SpectacularSwaggerSplitView):
 v1 = [
     path("", include(router.urls)),
     path("today/", views.TodayView.as_view(), name="today"),
+    path("plan/", views.PlanView.as_view(), name="plan"),
+    path("clients/", coaching.ClientList.as_view(), name="clients"),
+    path("clients/<int:client_id>/plan/", coaching.ClientPlan.as_view(), name="client_plan"),
+    path("clients/<int:client_id>/kpis/", coaching.ClientKpis.as_view(), name="client_kpis"),
+    path(
+        "clients/<int:client_id>/contacts/",
+        coaching.ClientContacts.as_view(),
+        name="client_contacts",
+    ),
+    path(
+        "clients/<int:client_id>/interactions/",
+        coaching.ClientInteractions.as_view(),
+        name="client_interactions",
+    ),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

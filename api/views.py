@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from accounts.models import local_today
 from api import serializers as s
 from api.base import ApiViewMixin, Cursor
 from api.forms import ContactQuery, FollowUpQuery, InteractionQuery
+from api.plan import PlanSerializer, WeeklyKpiSerializer, plan_data
 from api.problems import PROBLEM_TYPE, TITLES
 from contacts import strength
 from contacts.models import Contact, Interaction, Tag
@@ -34,6 +35,8 @@ from followups import services as followups
 from followups.agenda import agenda_for
 from followups.models import FollowUp, FollowUpStatus
 from followups.services import interaction_log_with_followup
+from goals.scoping import plans_for
+from kpis.models import WeeklyKpi
 
 NAMES = Contact.objects.only("first_name", "last_name", "display_name")
 
@@ -519,3 +522,31 @@ class TodayView(ApiViewMixin, APIView):
                 "more_followups": agenda.more_followups,
             }
         )
+
+
+# --- The plan and the weekly KPIs -----------------------------------------------------------
+
+
+class PlanView(ApiViewMixin, APIView):
+    @extend_schema(
+        summary="The active plan: purpose, objectives with their progress, priorities, tactics",
+        responses=PlanSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        plan = plans_for(request.user).active().first()
+        if plan is None:
+            raise NotFound("You have no active plan.")
+        return Response(plan_data(plan, today=local_today(request.user)))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Weekly KPIs, newest week first"),
+)
+class WeeklyKpiViewSet(mixins.ListModelMixin, ApiViewSet):
+    serializer_class = WeeklyKpiSerializer
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["week_start"]
+    ordering = ["-week_start"]
+
+    def get_queryset(self) -> QuerySet[WeeklyKpi]:
+        return WeeklyKpi.objects.filter(user=self.request.user)

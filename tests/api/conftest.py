@@ -23,3 +23,11 @@ def api(alice) -> APIClient:
 @pytest.fixture
 def bob_api(bob) -> APIClient:
     return bearer(bob)
+
+
+@pytest.fixture
+def coach(carol):
+    from coaching.services import make_coach
+
+    make_coach(carol)
+    return carol

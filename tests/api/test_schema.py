@@ -34,9 +34,11 @@ def test_the_schema_has_its_version_note():
     entries = ENTRY.findall((API / "CHANGELOG.md").read_text())
     assert entries, "api/CHANGELOG.md has no entry"
     version, digest = entries[0]
-    assert version == settings.SPECTACULAR_SETTINGS["VERSION"] == yaml.safe_load(committed)[
-        "info"
-    ]["version"], "the newest CHANGELOG entry names the schema's version"
+    assert (
+        version
+        == settings.SPECTACULAR_SETTINGS["VERSION"]
+        == yaml.safe_load(committed)["info"]["version"]
+    ), "the newest CHANGELOG entry names the schema's version"
     assert digest == hashlib.sha256(committed).hexdigest(), (
         "api/schema.yaml changed without a version note: bump the version and add an entry "
         "with its SHA-256 to api/CHANGELOG.md"
