@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import coaching, token_views, views
+from api import coaching, imports, token_views, views
 from api.base import ApiViewMixin
 
 app_name = "api"
@@ -13,6 +13,7 @@ router.register("interactions", views.InteractionViewSet, basename="interaction"
 router.register("followups", views.FollowUpViewSet, basename="followup")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("kpis", views.WeeklyKpiViewSet, basename="kpi")
+router.register("imports", imports.ImportViewSet, basename="import")
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
