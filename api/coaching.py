@@ -20,7 +20,7 @@ from api import serializers as s
 from api.base import ApiViewMixin, Cursor
 from api.plan import PlanSerializer, WeeklyKpiSerializer, plan_data
 from coaching.services import access_log
-from contacts.models import Contact, Interaction, Tag
+from contacts.models import Contact, Interaction
 from goals.models import GoalPlan
 from kpis.models import WeeklyKpi
 
@@ -82,9 +82,11 @@ class ClientView(ApiViewMixin, GenericAPIView):
         )
         return response
 
-    def page(self, client: User, rows: QuerySet, serializer: type, **context: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(rows))
-        context = {"today": local_today(client), "coach": True, **context}
+    def page(self, client: User, rows: QuerySet, serializer: type, lists: Any = None) -> Response:
+        page = list(self.paginate_queryset(self.filter_queryset(rows)) or [])
+        if lists is not None:
+            page = lists(page)
+        context = {"today": local_today(client), "coach": True}
         data = serializer(page, many=True, context=context).data
         return self.logged(client, self.get_paginated_response(data))
 
@@ -123,17 +125,13 @@ class ClientContacts(ClientView):
     @extend_schema(summary="Coach: a client's contacts (never their private notes)")
     def get(self, request: Request, client_id: int) -> Response:
         client = self.client(client_id)
-        rows = (
-            Contact.objects.owned_by(client)
-            .active()
-            .defer("search_text", "private_notes")
-            .prefetch_related(
-                "emails",
-                "phones",
-                Prefetch("tags", queryset=Tag.objects.filter(owner=client).only("name")),
-            )
+        rows = Contact.objects.owned_by(client).active().defer("search_text", "private_notes")
+        return self.page(
+            client,
+            rows,
+            s.ContactSerializer,
+            lists=lambda page: s.contact_lists(page, owner=client),
         )
-        return self.page(client, rows, s.ContactSerializer)
 
 
 class ClientInteractions(ClientView):

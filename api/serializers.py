@@ -17,6 +17,8 @@ from contacts.models import (
     CheckinStatus,
     Circle,
     Contact,
+    ContactEmail,
+    ContactPhone,
     Initiator,
     Interaction,
     Kind,
@@ -109,9 +111,9 @@ class ContactSerializer(serializers.Serializer):
             introduced_by=c.introduced_by_id,
             birthday=_birthday(c),
             archived=c.archived,
-            emails=[e.address for e in c.emails.all()],
-            phones=[p.number for p in c.phones.all()],
-            tags=[t.name for t in c.tags.all()],
+            emails=c.api_emails,  # type: ignore[attr-defined]
+            phones=c.api_phones,  # type: ignore[attr-defined]
+            tags=c.api_tags,  # type: ignore[attr-defined]
             strength=c.strength,
             checkin_status=str(c.checkin_status(today)),
             last_interaction_on=_day(c.last_interaction_on),
@@ -131,6 +133,33 @@ class ContactDetailSerializer(ContactSerializer):
         data = super().to_representation(c)
         data["strength_parts"] = self.context["strength_parts"]
         return data
+
+
+def contact_lists(contacts: list[Contact], *, owner: Any) -> list[Contact]:
+    """Each contact's e-mails, phones and tag names as plain lists, in three queries for a
+    page of them: values, not model instances (a page of 100 built ~1,000 related querysets
+    through prefetch_related, most of the list's time)."""
+    ids = [c.pk for c in contacts]
+    found: dict[str, dict[int, list[str]]] = {"emails": {}, "phones": {}, "tags": {}}
+    rows = {
+        "emails": ContactEmail.objects.filter(contact_id__in=ids)
+        .order_by("-is_primary", "pk")
+        .values_list("contact_id", "address"),
+        "phones": ContactPhone.objects.filter(contact_id__in=ids)
+        .order_by("-is_primary", "pk")
+        .values_list("contact_id", "number"),
+        "tags": Contact.tags.through.objects.filter(contact_id__in=ids, tag__owner=owner)
+        .order_by("tag__name")
+        .values_list("contact_id", "tag__name"),
+    }
+    for kind, pairs in rows.items():
+        for contact_id, value in pairs:
+            found[kind].setdefault(contact_id, []).append(value)
+    for c in contacts:
+        c.api_emails = found["emails"].get(c.pk, [])  # type: ignore[attr-defined]
+        c.api_phones = found["phones"].get(c.pk, [])  # type: ignore[attr-defined]
+        c.api_tags = found["tags"].get(c.pk, [])  # type: ignore[attr-defined]
+    return contacts
 
 
 def _birthday(c: Contact) -> str:
@@ -219,9 +248,9 @@ class ContactWriteSerializer(FormSerializer):
             cadence_days=c.cadence_days,
             introduced_by=c.introduced_by_id,
             birthday=_birthday(c),
-            emails=[e.address for e in c.emails.all()],
-            phones=[p.number for p in c.phones.all()],
-            tags=[t.name for t in c.tags.all()],
+            emails=c.api_emails,  # type: ignore[attr-defined]
+            phones=c.api_phones,  # type: ignore[attr-defined]
+            tags=c.api_tags,  # type: ignore[attr-defined]
             # An edit is not a new contact: the duplicate check is for adding one.
             confirm_duplicate=True,
         )

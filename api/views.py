@@ -116,16 +116,11 @@ class ContactViewSet(ApiViewSet):
     ordering = ["first_name", "last_name", "id"]
 
     def get_queryset(self) -> QuerySet[Contact]:
-        user = self.request.user
-        return (
-            contacts_for(user)
-            .defer("search_text")
-            .prefetch_related(
-                "emails",
-                "phones",
-                Prefetch("tags", queryset=Tag.objects.filter(owner=user).only("name")),
-            )
-        )
+        return contacts_for(self.request.user).defer("search_text")
+
+    def get_object(self) -> Contact:
+        contact = super().get_object()
+        return s.contact_lists([contact], owner=self.request.user)[0]
 
     def list(self, request: Request) -> Response:
         query = _query(ContactQuery, request)
@@ -141,7 +136,10 @@ class ContactViewSet(ApiViewSet):
             contacts = contacts.in_status(query["status"], local_today(request.user))
         if query["changed_since"]:
             contacts = contacts.filter(updated_at__gte=query["changed_since"])
-        return self.page(self.filter_queryset(contacts), s.ContactSerializer)
+        rows = self.paginate_queryset(self.filter_queryset(contacts))
+        rows = s.contact_lists(list(rows), owner=request.user)
+        data = s.ContactSerializer(rows, many=True, context=self.context()).data
+        return self.get_paginated_response(data)
 
     @extend_schema(responses=s.ContactDetailSerializer)
     def retrieve(self, request: Request, pk: int) -> Response:
@@ -172,7 +170,8 @@ class ContactViewSet(ApiViewSet):
             birthday=form.cleaned_data["birthday"],
             today=local_today(self.request.user),
         )
-        return self.show(self.get_queryset().get(pk=saved.pk), code)
+        fresh = s.contact_lists([self.get_queryset().get(pk=saved.pk)], owner=self.request.user)
+        return self.show(fresh[0], code)
 
     @transaction.atomic
     def destroy(self, request: Request, pk: int) -> Response:
