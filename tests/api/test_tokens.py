@@ -127,3 +127,8 @@ def test_deleting_the_account_deletes_its_tokens(alice):
     token_create(owner=alice, name="x", scope=TokenScope.READ)
     account_delete(user=alice)
     assert not ApiToken.objects.exists()
+
+
+def test_the_settings_page_links_to_the_tokens(alice_client):
+    body = alice_client.get(reverse("accounts:settings")).content.decode()
+    assert reverse("api:tokens") in body
