@@ -101,7 +101,11 @@ def not_found(request: HttpRequest) -> JsonResponse:
             _param("tag", int, "Only contacts with this tag (its id)."),
             _param("status", str, "Check-in status.", [c.value for c in s.CheckinStatus]),
             _param("archived", bool, "Archived ones instead of active ones."),
-            CHANGED_SINCE,
+            _param(
+                "changed_since",
+                OpenApiTypes.DATETIME,
+                "Only those edited, or with an interaction logged, at or after this time.",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="Read a contact, with the parts of its strength"),
@@ -134,8 +138,12 @@ class ContactViewSet(ApiViewSet):
             contacts = contacts.filter(Exists(links))
         if query["status"]:
             contacts = contacts.in_status(query["status"], local_today(request.user))
-        if query["changed_since"]:
-            contacts = contacts.filter(updated_at__gte=query["changed_since"])
+        if since := query["changed_since"]:
+            # Edited, or with an interaction logged since (their check-in and strength moved).
+            logged = Interaction.contacts.through.objects.filter(
+                contact=OuterRef("pk"), interaction__created_at__gte=since
+            )
+            contacts = contacts.filter(Q(updated_at__gte=since) | Exists(logged))
         rows = self.paginate_queryset(self.filter_queryset(contacts))
         rows = s.contact_lists(list(rows), owner=request.user)
         data = s.ContactSerializer(rows, many=True, context=self.context()).data

@@ -151,3 +151,13 @@ def test_the_list_costs_the_same_queries_at_10_and_1000_contacts(api, alice):
     add(990)
     large = queries_of(lambda: api.get(URL, {"page_size": 100}))
     assert large <= small
+
+
+def test_changed_since_includes_a_contact_with_a_new_interaction(api, alice, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
+    dana = contact(alice, "Dana")
+    contact(alice, "Eve")
+    time_machine.move_to(dt.datetime(2026, 6, 10, 12, tzinfo=dt.UTC))
+    log(alice, dana, on=dt.date(2026, 6, 10), today=dt.date(2026, 6, 10))
+    found = api.get(URL, {"changed_since": "2026-06-05T00:00:00Z"}).json()["results"]
+    assert [c["first_name"] for c in found] == ["Dana"]

@@ -132,3 +132,12 @@ def test_deleting_the_account_deletes_its_tokens(alice):
 def test_the_settings_page_links_to_the_tokens(alice_client):
     body = alice_client.get(reverse("accounts:settings")).content.decode()
     assert reverse("api:tokens") in body
+
+
+def test_the_account_export_never_carries_a_token(alice):
+    from imports.exports import account_json
+
+    token, secret = token_create(owner=alice, name="x", scope=TokenScope.READ)
+    exported = "".join(account_json(alice))
+    assert secret not in exported
+    assert token.digest not in exported
