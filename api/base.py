@@ -7,7 +7,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import QueryDict
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
@@ -20,6 +25,9 @@ class ApiViewMixin:
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        # One person's data: no shared cache keeps it, and the token decides the answer.
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ["Authorization"])
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             # A strong validator of what would be sent: the same body, the same ETag.
             response.render()

@@ -95,8 +95,8 @@ class ClientPlan(ClientView):
     what = "plan"
 
     @extend_schema(summary="Coach: a client's active plan", responses=PlanSerializer)
-    def get(self, request: Request, client_id: int) -> Response:
-        client = self.client(client_id)
+    def get(self, request: Request, pk: int) -> Response:
+        client = self.client(pk)
         plan = GoalPlan.objects.filter(owner=client).active().first()
         if plan is None:
             raise NotFound("Your client has no active plan.")
@@ -110,8 +110,8 @@ class ClientKpis(ClientView):
     ordering_fields = ["week_start"]
 
     @extend_schema(summary="Coach: a client's weekly KPIs")
-    def get(self, request: Request, client_id: int) -> Response:
-        client = self.client(client_id)
+    def get(self, request: Request, pk: int) -> Response:
+        client = self.client(pk)
         return self.page(client, WeeklyKpi.objects.filter(user=client), WeeklyKpiSerializer)
 
 
@@ -123,8 +123,8 @@ class ClientContacts(ClientView):
     ordering_fields = ["first_name", "last_name", "strength", "id"]
 
     @extend_schema(summary="Coach: a client's contacts (never their private notes)")
-    def get(self, request: Request, client_id: int) -> Response:
-        client = self.client(client_id)
+    def get(self, request: Request, pk: int) -> Response:
+        client = self.client(pk)
         rows = Contact.objects.owned_by(client).active().defer("search_text", "private_notes")
         return self.page(
             client,
@@ -142,8 +142,8 @@ class ClientInteractions(ClientView):
     ordering_fields = ["occurred_on", "id"]
 
     @extend_schema(summary="Coach: a client's interactions (never private ones)")
-    def get(self, request: Request, client_id: int) -> Response:
-        client = self.client(client_id)
+    def get(self, request: Request, pk: int) -> Response:
+        client = self.client(pk)
         names = Contact.objects.only("first_name", "last_name", "display_name")
         rows = (
             Interaction.objects.owned_by(client)

@@ -124,6 +124,8 @@ def test_it_answers_304_when_nothing_changed(api, alice):
     first = api.get(URL)
     etag = first["ETag"]
     assert etag
+    assert "private" in first["Cache-Control"]
+    assert "Authorization" in first["Vary"]
     assert api.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
     contact(alice, "Eve")
     assert api.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
