@@ -51,14 +51,20 @@ class Session:
     def close(self) -> None:
         self.connection.close()
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
 
     def post(self, path: str, form: dict[str, Any]) -> Response:
         return self.request("POST", path, form)
 
-    def request(self, method: str, path: str, form: dict[str, Any] | None = None) -> Response:
-        headers = {"Accept": "text/html", "User-Agent": "networkcrm-bench"}
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        headers = {"Accept": "text/html", "User-Agent": "networkcrm-bench", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

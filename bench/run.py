@@ -72,6 +72,7 @@ TARGETS_MS = {
     "log": 25.0,
     "community": 20.0,
     "content": 20.0,
+    "api_list": 20.0,
 }
 # The machine-speed probe: a loop of plain Python additions, timed (see `speed_probe`).
 PROBE_ADDITIONS = 3_000_000
@@ -187,7 +188,8 @@ def run_target(target: Target, args: argparse.Namespace, secret: str) -> None:
     target.result["build"] = build
 
     facts = inprocess(env)
-    target.result["data"] = {k: v for k, v in facts.items() if k != "queries"}
+    # The API token is a secret of the bench database: used, never written to the results.
+    target.result["data"] = {k: v for k, v in facts.items() if k not in ("queries", "api_token")}
     print(
         f"   {facts['contacts']:,} contacts, {facts['interactions']:,} interactions; "
         f"contact page: #{facts['contact_pk']} ({facts['contact_interactions']} interactions); "
@@ -271,6 +273,8 @@ def django_env(database_url: str, secret: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # The bench times the API, not its rate limit.
+        API_RATE_LIMIT="",
     )
     return env
 
@@ -407,6 +411,14 @@ def page_checks(facts: dict[str, Any]) -> dict[str, tuple[Any, tuple[int, ...]]]
         "content": (lambda s: s.get("/content/"), (200,)),
         # A logged interaction redirects to the contact's page.
         "log": (log, (302, 303)),
+        # The REST API's contact list, a page of 100, with a personal access token.
+        "api_list": (
+            lambda s: s.get(
+                "/api/v1/contacts/?page_size=100",
+                {"Accept": "application/json", "Authorization": f"Bearer {facts['api_token']}"},
+            ),
+            (200,),
+        ),
     }
 
 
@@ -443,6 +455,7 @@ LABELS = {
     "community": "community page (1,000 members)",
     "content": "content page (100 pieces)",
     "log": "log an interaction (POST)",
+    "api_list": "API contact list (100)",
 }
 
 

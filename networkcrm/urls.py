@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("api/", include("api.urls")),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

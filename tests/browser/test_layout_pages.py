@@ -105,7 +105,12 @@ EXCUSED = {
     "admin:coaching_accesslog_change": "operators only",
     "admin:coaching_accesslog_delete": "operators only",
     "admin:coaching_accesslog_history": "operators only",
+    "api:token_revoke": "POST only",
+    "api:schema": "the OpenAPI schema (YAML), not a page",
+    "api:docs": "Swagger UI, not the site's layout (tests/browser/test_api_docs.py renders it)",
 }
+# The REST API's resources (api/): JSON, tested in tests/api.
+API_JSON = "the REST API: JSON, tested in tests/api"
 OPERATORS_ADMIN = "Django's admin for operators: a coach holds no permission for other apps"
 
 
@@ -113,6 +118,8 @@ def excused(name: str) -> str | None:
     """Why the page `name` is not visited, or None if it must be."""
     if name in EXCUSED:
         return EXCUSED[name]
+    if name.startswith("api:") and name not in VISITED:
+        return API_JSON
     if name.startswith("admin:"):
         rest = name.removeprefix("admin:")
         own = {"app_list", "password_change", "password_change_done"}
@@ -249,6 +256,7 @@ VISITED: dict[str, Page] = {
     "webhooks:edit": Page("owner", lambda d: [webhook(d)[0]]),
     "webhooks:delete": Page("owner", lambda d: [webhook(d)[0]]),
     "webhooks:delivery": Page("owner", lambda d: webhook(d)[1:]),
+    "api:tokens": Page("owner"),
     "coaching:invitation": Page("owner", lambda d: ["not-a-signed-link"], status=400),
     "admin:app_list": Page("coach", lambda d: ["coaching"]),
     "admin:password_change": Page("coach"),

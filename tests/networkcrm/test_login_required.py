@@ -21,7 +21,12 @@ PUBLIC = {
     "followups:digest_action",
     "followups:digest_unsubscribe",
     "kpis:summary_unsubscribe",
+    # The REST API's description (its schema and docs page) holds no one's data.
+    "api:schema",
+    "api:docs",
 }
+# The REST API answers an anonymous request 401 in problem details, not with a login page.
+API = {"api:tokens", "api:token_revoke"}  # the settings pages, not the API
 SAMPLE_KWARGS = {"section": "import", "uidb64": "MQ", "token": "set-password", "pk": 1}
 
 
@@ -48,12 +53,26 @@ def test_it_finds_the_routes_it_checks():
     assert names >= PUBLIC
 
 
-@pytest.mark.parametrize(("name", "url"), [item for item in ALL if item[0] not in PUBLIC])
+def is_api(name: str) -> bool:
+    return name.startswith("api:") and name not in PUBLIC | API
+
+
+@pytest.mark.parametrize(
+    ("name", "url"), [item for item in ALL if item[0] not in PUBLIC and not is_api(item[0])]
+)
 def test_it_redirects_an_anonymous_visitor_to_the_login_page(client, name, url):
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code == 302, f"{name} answered {response.status_code}"
         assert response.url.startswith(reverse("accounts:login") + "?next="), name
+
+
+@pytest.mark.parametrize(("name", "url"), [item for item in ALL if is_api(item[0])])
+def test_it_answers_an_anonymous_api_request_401(client, name, url):
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 401, f"{name} answered {response.status_code}"
+        assert response["Content-Type"] == "application/problem+json", name
 
 
 @pytest.mark.parametrize("url", ["/admin/", "/admin/contacts/contact/"])
