@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from api.models import TokenScope
 from contacts.forms import NoFormTagMixin
-from contacts.models import CheckinStatus, Circle, Kind
+from contacts.models import CheckinStatus, Circle, Context, Kind
 from followups.models import FollowUpStatus
 from networkcrm.forms import DayField
 
@@ -33,6 +33,7 @@ class SinceField(forms.DateTimeField):
 class ContactQuery(forms.Form):
     q = forms.CharField(required=False, max_length=200)
     circle = forms.ChoiceField(required=False, choices=[("", ""), *Circle.choices])
+    context = forms.ChoiceField(required=False, choices=[("", ""), *Context.choices])
     tag = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     status = forms.ChoiceField(required=False, choices=[("", ""), *CheckinStatus.choices])
     archived = forms.NullBooleanField(required=False)

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from api.base import form_data, form_errors
 from api.fields import choice
 from api.views import ApiViewSet
-from contacts.models import Circle
+from contacts.models import Circle, Context
 from imports import services
 from imports.forms import MappingForm, UploadForm
 from imports.importers import MAPPING_CHOICES
@@ -47,6 +47,7 @@ class ImportJobSerializer(serializers.Serializer):
     )
     mapping = serializers.DictField(child=serializers.CharField())
     circle = serializers.ChoiceField(choices=Circle.choices)
+    context = serializers.ChoiceField(choices=Context.choices)
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 
@@ -70,6 +71,7 @@ class ImportJobSerializer(serializers.Serializer):
             "columns": [str(c) for c in job.columns],
             "mapping": {str(k): str(v) for k, v in job.mapping.items()},
             "circle": job.circle,
+            "context": job.context,
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None,
         }
@@ -83,6 +85,7 @@ class UploadSerializer(serializers.Serializer):
     )
     format = choice([("", "Recognise it"), *Format.choices], required=False)
     circle = choice(Circle.choices, required=False, help_text="For new contacts.")
+    context = choice(Context.choices, required=False, help_text="For new contacts.")
 
 
 class MappingSerializer(serializers.Serializer):
@@ -111,7 +114,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     )
     def create(self, request: Request) -> Response:
         self.write(UploadSerializer)
-        data = {k: v for k, v in request.data.items() if k in ("format", "circle")}
+        data = {k: v for k, v in request.data.items() if k in ("format", "circle", "context")}
         form = UploadForm(form_data(data), request.FILES)
         if not form.is_valid():
             raise form_errors(form)
@@ -120,6 +123,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             upload=form.cleaned_data["file"],
             sniffed=form.sniffed,
             circle=form.cleaned_data["circle"],
+            context=form.cleaned_data["context"],
         )
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 

@@ -19,6 +19,7 @@ from contacts.models import (
     Contact,
     ContactEmail,
     ContactPhone,
+    Context,
     Initiator,
     Interaction,
     Kind,
@@ -45,6 +46,7 @@ CONTACT_TEXT = (
     "other_url",
     "source",
     "circle",
+    "context",
     "notes",
     "private_notes",
 )
@@ -77,6 +79,9 @@ class ContactSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=[("", "Unknown"), *Source.choices])
     met_on = serializers.DateField(allow_null=True)
     circle = serializers.ChoiceField(choices=Circle.choices)
+    context = serializers.ChoiceField(
+        choices=Context.choices, help_text="Professional, personal or both."
+    )
     circle_pinned = serializers.BooleanField()
     cadence_days = serializers.IntegerField(allow_null=True)
     effective_cadence_days = serializers.IntegerField(allow_null=True)
@@ -212,6 +217,9 @@ class ContactWriteSerializer(FormSerializer):
     source = choice([("", "Unknown"), *Source.choices], required=False)
     met_on = DayField(allow_null=True)
     circle = choice(Circle.choices, required=False)
+    context = choice(
+        Context.choices, required=False, help_text="Professional unless said (new contacts)."
+    )
     circle_pinned = serializers.BooleanField(required=False)
     cadence_days = whole(required=False, allow_null=True)
     introduced_by = serializers.IntegerField(

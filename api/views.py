@@ -98,6 +98,7 @@ def not_found(request: HttpRequest) -> JsonResponse:
         parameters=[
             _param("q", str, "Search names, company, e-mails and tags (accents and case folded)."),
             _param("circle", str, "Only this circle.", [c.value for c in s.Circle]),
+            _param("context", str, "Only this context.", [c.value for c in s.Context]),
             _param("tag", int, "Only contacts with this tag (its id)."),
             _param("status", str, "Check-in status.", [c.value for c in s.CheckinStatus]),
             _param("archived", bool, "Archived ones instead of active ones."),
@@ -133,6 +134,8 @@ class ContactViewSet(ApiViewSet):
             contacts = contacts.filter(pk__in=_search_matches(request.user, text))
         if query["circle"]:
             contacts = contacts.filter(circle=query["circle"])
+        if query["context"]:
+            contacts = contacts.filter(context=query["context"])
         if query["tag"]:
             links = Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag=query["tag"])
             contacts = contacts.filter(Exists(links))

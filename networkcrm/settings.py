@@ -341,7 +341,7 @@ SPECTACULAR_SETTINGS = {
     "personal access token from Settings → API tokens: `Authorization: Bearer <token>`. "
     "Errors are RFC 9457 problem details (application/problem+json).",
     # Bump with a line in api/CHANGELOG.md whenever api/schema.yaml changes (tests/api).
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,

@@ -96,6 +96,18 @@ def test_it_filters_by_circle_tag_and_search(api, alice):
     assert names(ordering="-first_name") == ["Zoë", "Bert"]
 
 
+def test_a_contact_has_a_context_set_read_and_filtered(api, alice):
+    made = api.post(URL, {"first_name": "Mum", "context": "personal"}, format="json").json()
+    assert made["context"] == "personal"
+    pat = api.post(URL, {"first_name": "Pat"}, format="json").json()
+    assert pat["context"] == "professional"
+    names = lambda **q: [c["first_name"] for c in api.get(URL, q).json()["results"]]  # noqa: E731
+    assert names(context="personal") == ["Mum"]
+    changed = api.patch(f"{URL}{pat['id']}/", {"context": "both"}, format="json").json()
+    assert changed["context"] == "both"
+    assert api.patch(f"{URL}{pat['id']}/", {"context": "family"}, format="json").status_code == 400
+
+
 def test_it_refuses_a_bad_filter_in_words(api):
     response = api.get(URL, {"circle": "nope"})
     assert response.status_code == 400
