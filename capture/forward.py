@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -146,22 +147,23 @@ def forward_receive(*, prefs: CaptureSettings, raw: bytes, now: dt.datetime) -> 
     except UnreadableMessage as error:
         forward_error(prefs, str(error), now)
         raise
-    item = capture_log(
-        user=user,
-        source=SourceKind.FORWARD,
-        source_id=None,
-        external_id=meaning.external_id,
-        occurred_at=meaning.occurred_at,
-        people=meaning.people,
-        kind=Kind.EMAIL,
-        channel=Channel.EMAIL,
-        direction=meaning.direction,
-        summary=meaning.summary,
-        snippet=_snippet(meaning.text),
-        thread_key=thread_key_for(
-            user=user, subject=meaning.summary, occurred_at=meaning.occurred_at
-        ),
-        today=local_today(user),
-    )
-    CaptureSettings.objects.filter(pk=prefs.pk).update(last_success_at=now, failures=0)
+    with transaction.atomic():  # the item and the status line in one commit
+        item = capture_log(
+            user=user,
+            source=SourceKind.FORWARD,
+            source_id=None,
+            external_id=meaning.external_id,
+            occurred_at=meaning.occurred_at,
+            people=meaning.people,
+            kind=Kind.EMAIL,
+            channel=Channel.EMAIL,
+            direction=meaning.direction,
+            summary=meaning.summary,
+            snippet=_snippet(meaning.text),
+            thread_key=thread_key_for(
+                user=user, subject=meaning.summary, occurred_at=meaning.occurred_at
+            ),
+            today=local_today(user),
+        )
+        CaptureSettings.objects.filter(pk=prefs.pk).update(last_success_at=now, failures=0)
     return item

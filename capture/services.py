@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest, Least, Lower
 from django.utils import timezone
@@ -43,9 +43,13 @@ _REPLY_PREFIX = re.compile(
 
 
 def settings_for(user: Any) -> CaptureSettings:
-    """The user's capture settings, made on first use."""
-    found, _ = CaptureSettings.objects.get_or_create(user=user)
-    return found
+    """The user's capture settings, made on first use (read from the user when they came with
+    it, as from `forward_owner`)."""
+    try:
+        return user.capture_settings
+    except CaptureSettings.DoesNotExist:
+        found, _ = CaptureSettings.objects.get_or_create(user=user)
+        return found
 
 
 def normal_email(address: str) -> str:
@@ -147,8 +151,8 @@ def _review_record(*, user: Any, source: str, people: dict[str, str], seen: dt.d
     already there seen once more. A fixed number of statements however many people."""
     if not people:
         return
-    existing = set(
-        ReviewEntry.objects.filter(user=user, email__in=people).values_list("email", flat=True)
+    existing = dict(
+        ReviewEntry.objects.filter(user=user, email__in=people).values_list("email", "status")
     )
     ReviewEntry.objects.bulk_create(
         [
@@ -168,7 +172,10 @@ def _review_record(*, user: Any, source: str, people: dict[str, str], seen: dt.d
             last_seen=Greatest("last_seen", Value(seen)),
         )
         # Added once, but no contact has the address any more: ask again.
-        again.filter(status=ReviewStatus.ADDED).update(status=ReviewStatus.PENDING, contact=None)
+        if ReviewStatus.ADDED in existing.values():
+            again.filter(status=ReviewStatus.ADDED).update(
+                status=ReviewStatus.PENDING, contact=None
+            )
 
 
 def _notes(summary: str, snippet: str) -> str:
@@ -249,22 +256,26 @@ def capture_log(
     prefs = settings_for(user)
     wanted = _wanted(people, user=user, rules=Rules(user))
     snippet_kept = (snippet or "")[:SNIPPET_LENGTH].strip() if prefs.keep_snippet else ""
-    item, created = CapturedItem.objects.get_or_create(
-        user=user,
-        external_id=external_id,
-        defaults={
-            "source": source,
-            "source_id": source_id,
-            "thread_key": thread_key or "",
-            "occurred_at": occurred_at,
-            "summary": (summary or "")[:SUMMARY_LENGTH],
-            "snippet": snippet_kept,
-            "direction": direction,
-            "kind": kind,
-            "channel": channel,
-        },
-    )
-    if not created:
+    # Claim the message: the unique constraint lets one capture create the item; another,
+    # at the same time or later, fails to and handles it as the same message again. A new
+    # message (the usual case) costs one INSERT, no look-up first.
+    try:
+        with transaction.atomic():
+            item = CapturedItem.objects.create(
+                user=user,
+                external_id=external_id,
+                source=source,
+                source_id=source_id,
+                thread_key=thread_key or "",
+                occurred_at=occurred_at,
+                summary=(summary or "")[:SUMMARY_LENGTH],
+                snippet=snippet_kept,
+                direction=direction,
+                kind=kind,
+                channel=channel,
+            )
+    except IntegrityError:
+        item = CapturedItem.objects.get(user=user, external_id=external_id)
         return _capture_again(
             item, wanted=wanted, occurred_at=occurred_at, prefs=prefs, today=today
         )
