@@ -263,3 +263,11 @@ def test_bob_sees_none_of_alices_things_on_his_pages(bob_client, alices):
         assert "gil@example.org" not in page
         assert "spam.example" not in page
         assert "Coffee next week?" not in page
+
+
+def test_today_points_to_the_review_inbox_while_someone_waits(alice_client, alice, bob):
+    assert 'data-testid="review-pending"' not in alice_client.get("/").content.decode()
+    mail(alice, people=[("gil@example.org", ""), ("hank@lab.example", "")])
+    mail(bob, "b@x", people=[("irene@board.example", "")])
+    page = alice_client.get("/").content.decode()
+    assert "2 people on your captured messages</a> are not contacts yet" in page
