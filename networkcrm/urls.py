@@ -17,6 +17,7 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("api/", include("api.urls")),
+    path("capture/", include("capture.urls")),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
