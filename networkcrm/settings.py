@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "followups",
     "imports",
     "coaching",
+    "capture",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,18 @@ else:
     # No SMTP server configured: every message is written to var/mail/ and echoed.
     EMAIL_BACKEND = "networkcrm.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- Capture (forwarding address, mailboxes, calendars) ----------------------------------
+# The forwarding address is log+<token>@CAPTURE_DOMAIN; the receiver (`manage.py
+# capture_receive`) listens on CAPTURE_RECEIVER_HOST:CAPTURE_RECEIVER_PORT, speaking SMTP, or
+# LMTP with CAPTURE_RECEIVER_LMTP=true (for a mail server's transport).
+CAPTURE_DOMAIN = env.string("CAPTURE_DOMAIN", "localhost")
+CAPTURE_RECEIVER_HOST = env.string("CAPTURE_RECEIVER_HOST", "127.0.0.1")
+CAPTURE_RECEIVER_PORT = env.integer("CAPTURE_RECEIVER_PORT", 2525, minimum=1)
+CAPTURE_RECEIVER_LMTP = env.boolean("CAPTURE_RECEIVER_LMTP", False)
+CAPTURE_MAX_MESSAGE_BYTES = env.integer("CAPTURE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024, minimum=1)
+# A source that fails this many times in a row stops retrying and its user gets one e-mail.
+CAPTURE_MAX_FAILURES = env.integer("CAPTURE_MAX_FAILURES", 5, minimum=1)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {
