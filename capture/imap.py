@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import email.errors
 import email.header
+import email.message
 import email.parser
 import email.utils
 import socket
@@ -30,7 +31,7 @@ from capture.fetch import FetchError, host_check
 
 BATCH = 500
 TIMEOUT = 30  # seconds, for connecting and for each command
-FIELDS = b"FROM TO CC DATE SUBJECT MESSAGE-ID"
+FIELDS = b"FROM TO CC DATE SUBJECT MESSAGE-ID LIST-ID LIST-UNSUBSCRIBE PRECEDENCE AUTO-SUBMITTED"
 _FETCH = [b"BODY.PEEK[HEADER.FIELDS (" + FIELDS + b")]", b"INTERNALDATE"]
 _KEY = b"BODY[HEADER.FIELDS (" + FIELDS + b")]"
 _parser = email.parser.BytesHeaderParser()
@@ -49,6 +50,8 @@ class MailHeader:
     sent_at: dt.datetime  # aware: the Date header, else the server's arrival time
     senders: tuple[tuple[str, str], ...]  # (email, name) from From
     recipients: tuple[tuple[str, str], ...]  # (email, name) from To and Cc
+    # A mailing list, a newsletter or a machine's message: not a conversation with anyone.
+    automated: bool = False
 
 
 def mailbox_connect(
@@ -176,7 +179,16 @@ def _header(folder: str, uid: int, data: dict) -> MailHeader | None:
         sent_at=sent_at.astimezone(dt.UTC),
         senders=_addresses(message.get_all("From", [])),
         recipients=_addresses(message.get_all("To", []) + message.get_all("Cc", [])),
+        automated=_automated(message),
     )
+
+
+def _automated(message: email.message.Message) -> bool:
+    if message.get("List-Id") or message.get("List-Unsubscribe"):
+        return True
+    if str(message.get("Precedence", "")).strip().lower() in {"bulk", "list", "junk"}:
+        return True
+    return str(message.get("Auto-Submitted", "no")).strip().lower() not in {"", "no"}
 
 
 def _date(value: str | None) -> dt.datetime | None:

@@ -229,7 +229,7 @@ def headers_log(*, user: Any, mailbox_id: int | None, headers: list[MailHeader],
     today = timezone.localtime(timezone.now(), local_zone(user)).date()
     logged = 0
     for key, header in keyed:
-        if key in done:
+        if key in done or header.automated:
             continue
         done.add(key)  # a message in two folders (sent to oneself) counts once
         outgoing = any(email in own for email, _ in header.senders)

@@ -74,6 +74,14 @@ class Dovecot:
         finally:
             client.logout()
 
+    def folder_create(self, folder: str) -> None:
+        client = self.client()
+        try:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+        finally:
+            client.logout()
+
     def maildir(self, folder: str = "INBOX") -> Path:
         base = self.root / "mail" / self.user
         return base if folder == "INBOX" else base / f".{folder}"

@@ -1,0 +1,71 @@
+"""Writing a user's mailboxes and calendar subscriptions (the pages under /capture/ call these):
+secrets sealed on the way in, and a changed source starts afresh."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from capture.crypto import secret_seal
+from capture.fetch import feed_url_normalise
+from capture.models import CalendarFeed, Mailbox
+
+# Changing one of these points the mailbox at other messages: its cursors start again.
+_WHERE = ("host", "port", "username")
+
+
+@transaction.atomic
+def mailbox_save(
+    *, user: Any, mailbox: Mailbox | None, fields: dict[str, Any], password: str = ""
+) -> Mailbox:
+    """Adds or edits a mailbox. An empty `password` keeps the saved one. Any change tries it
+    again at once, from scratch if it gave up."""
+    mailbox = mailbox or Mailbox(user=user)
+    if mailbox.pk and any(fields.get(f, getattr(mailbox, f)) != getattr(mailbox, f) for f in _WHERE):
+        mailbox.state = {}
+    for name, value in fields.items():
+        setattr(mailbox, name, value)
+    if password:
+        mailbox.password_sealed = secret_seal(password)
+    mailbox.failures = 0
+    mailbox.gave_up_at = None
+    mailbox.next_sync_at = timezone.now()
+    mailbox.save()
+    return mailbox
+
+
+def url_hint(url: str) -> str:
+    """What is shown of a secret address once saved: its scheme and host."""
+    parts = urllib.parse.urlsplit(feed_url_normalise(url))
+    return f"{parts.scheme}://{parts.hostname or ''}/…"
+
+
+@transaction.atomic
+def feed_save(
+    *,
+    user: Any,
+    feed: CalendarFeed | None,
+    fields: dict[str, Any],
+    url: str = "",
+    upload: bytes | None = None,
+) -> CalendarFeed:
+    """Adds or edits a calendar subscription (a new `url` replaces the saved one), or adds an
+    uploaded .ics file, read once by the next sync."""
+    feed = feed or CalendarFeed(user=user)
+    for name, value in fields.items():
+        setattr(feed, name, value)
+    if url:
+        feed.url_sealed = secret_seal(feed_url_normalise(url))
+        feed.url_hint = url_hint(url)
+        feed.etag = feed.last_modified = ""
+    if upload is not None:
+        feed.uploaded, feed.upload, feed.enabled = True, upload, True
+        feed.url_hint = ""
+    feed.failures = 0
+    feed.gave_up_at = None
+    feed.next_sync_at = timezone.now()
+    feed.save()
+    return feed
