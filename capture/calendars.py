@@ -78,11 +78,18 @@ def feed_meetings(
         raise CalendarError(
             f"The calendar has an event whose dates or repeat rule cannot be read ({error})."
         ) from error
+    # The library gives every occurrence a RECURRENCE-ID, single events too; a single event's
+    # name must not change when it is moved, so only repeating ones keep theirs.
+    repeating = {
+        str(event.get("UID", "")).strip()
+        for event in calendar.walk("VEVENT")
+        if any(name in event for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
     meetings = []
     for index, event in enumerate(occurrences):
         if index >= MAX_OCCURRENCES:
             break
-        meeting = _meeting(event, local)
+        meeting = _meeting(event, local, repeating)
         if meeting is not None:
             meetings.append(meeting)
     meetings.sort(key=lambda m: (m.start, m.external_id))
@@ -97,7 +104,9 @@ def parse_calendar(data: bytes) -> icalendar.Calendar:
             "iCal address (it usually ends in .ics), not the address of the page that shows it."
         )
     if not head.startswith(b"begin:vcalendar"):
-        raise CalendarError("This is not an iCalendar file: it does not start with BEGIN:VCALENDAR.")
+        raise CalendarError(
+            "This is not an iCalendar file: it does not start with BEGIN:VCALENDAR."
+        )
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except Exception as error:  # icalendar raises ValueError and others for broken files
@@ -107,7 +116,9 @@ def parse_calendar(data: bytes) -> icalendar.Calendar:
     return calendar
 
 
-def _meeting(event: icalendar.cal.Component, local: zoneinfo.ZoneInfo) -> Meeting | None:
+def _meeting(
+    event: icalendar.cal.Component, local: zoneinfo.ZoneInfo, repeating: set[str]
+) -> Meeting | None:
     if event.name != "VEVENT" or "DTSTART" not in event:
         return None
     start = event["DTSTART"].dt
@@ -122,7 +133,9 @@ def _meeting(event: icalendar.cal.Component, local: zoneinfo.ZoneInfo) -> Meetin
     if not uid:
         return None  # without a UID it cannot be told apart from itself next time
     recurrence = event.get("RECURRENCE-ID")
-    recurrence_id = _stamp(recurrence.dt, local) if recurrence is not None else ""
+    recurrence_id = (
+        _stamp(recurrence.dt, local) if recurrence is not None and uid in repeating else ""
+    )
     location = str(event.get("LOCATION", "") or "").strip()
     links = " ".join(
         str(event.get(name, "") or "")

@@ -13,6 +13,7 @@ a batch done twice logs nothing twice).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.errors
 import email.header
@@ -80,7 +81,9 @@ def mailbox_connect(
     except socket.gaierror as error:
         raise MailboxError(f"The mail server “{host}” could not be found.") from error
     except ConnectionRefusedError as error:
-        raise MailboxError(f"The mail server “{host}” refused the connection on port {port}.") from error
+        raise MailboxError(
+            f"The mail server “{host}” refused the connection on port {port}."
+        ) from error
     except TimeoutError as error:
         raise MailboxError(f"The mail server “{host}” did not answer in time.") from error
     except (OSError, IMAPClientError) as error:
@@ -107,10 +110,8 @@ def _close(client: IMAPClient) -> None:
     try:
         client.logout()
     except Exception:  # noqa: BLE001 (closing a broken connection: nothing left to do)
-        try:
+        with contextlib.suppress(Exception):
             client.shutdown()
-        except Exception:  # noqa: BLE001, S110
-            pass
 
 
 def folder_batches(

@@ -353,6 +353,9 @@ class CalendarFeed(SourceStatus):
     upload = models.BinaryField(null=True, blank=True, editable=False)
     etag = models.CharField(max_length=500, blank=True, editable=False)
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    # When the next meeting seen ends (at most a day ahead): from then on the feed is fetched
+    # in full once, not conditionally, since a 304 would hide a meeting that has since ended.
+    refetch_at = models.DateTimeField(null=True, blank=True, editable=False)
     lookback_days = models.PositiveSmallIntegerField(
         "look back (days)",
         default=30,

@@ -24,8 +24,9 @@ def mailbox_save(
     """Adds or edits a mailbox. An empty `password` keeps the saved one. Any change tries it
     again at once, from scratch if it gave up."""
     mailbox = mailbox or Mailbox(user=user)
-    if mailbox.pk and any(fields.get(f, getattr(mailbox, f)) != getattr(mailbox, f) for f in _WHERE):
-        mailbox.state = {}
+    saved = Mailbox.objects.filter(pk=mailbox.pk).values(*_WHERE).first() if mailbox.pk else None
+    if saved and any(fields.get(f, saved[f]) != saved[f] for f in _WHERE):
+        mailbox.state = {}  # another account: its UIDs mean nothing here
     for name, value in fields.items():
         setattr(mailbox, name, value)
     if password:

@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import local_zone
@@ -47,10 +48,10 @@ from capture.services import (
     external_id_for,
     normal_email,
     rule_value_normalised,
-    source_gave_up_notify,
     thread_key_for,
 )
 from contacts.models import Channel, Kind
+from networkcrm.mail import templated_email
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +146,23 @@ def _failed(source: Mailbox | CalendarFeed, words: str, now: dt.datetime, name: 
     _release(source, next_sync_at=now + backoff)
     if gave_up:
         user = source.user
-        transaction.on_commit(
-            lambda: source_gave_up_notify(user=user, source_name=name, error=words)
-        )
+        transaction.on_commit(lambda: gave_up_notify(user=user, source_name=name, error=words))
+
+
+def gave_up_notify(*, user: Any, source_name: str, error: str) -> None:
+    """The one e-mail after a mailbox or calendar stopped retrying, linking to the page where
+    it is fixed (the core's template, `source_gave_up_notify`'s words)."""
+    templated_email(
+        "capture-gave-up",
+        {
+            "user": user,
+            "source_name": source_name,
+            "error": error,
+            "failures": settings.CAPTURE_MAX_FAILURES,
+            "settings_url": settings.SITE_URL + reverse("capture:sources"),
+        },
+        to=[user.email],
+    ).send()
 
 
 def own_addresses(user: Any, *extra: str) -> set[str]:
@@ -217,7 +232,9 @@ def _mailbox_read(mailbox: Mailbox, now: dt.datetime) -> SyncResult:
     return result
 
 
-def headers_log(*, user: Any, mailbox_id: int | None, headers: list[MailHeader], own: set[str]) -> int:
+def headers_log(
+    *, user: Any, mailbox_id: int | None, headers: list[MailHeader], own: set[str]
+) -> int:
     """Logs a batch of messages; those already captured (this sync before, or forwarded) are
     skipped with one query for the batch. Returns how many were logged."""
     keyed = [(external_id_for(h.message_id), h) for h in headers if h.message_id]
@@ -248,7 +265,9 @@ def headers_log(*, user: Any, mailbox_id: int | None, headers: list[MailHeader],
             channel=Channel.EMAIL,
             direction=Direction.OUT if outgoing else Direction.IN,
             summary=header.subject,
-            thread_key=thread_key_for(user=user, subject=header.subject, occurred_at=header.sent_at),
+            thread_key=thread_key_for(
+                user=user, subject=header.subject, occurred_at=header.sent_at
+            ),
             today=today,
         )
         logged += item is not None
@@ -284,6 +303,7 @@ def feed_sync(feed_id: int, *, now: dt.datetime | None = None) -> SyncResult:
             feed,
             etag=feed.etag,
             last_modified=feed.last_modified,
+            refetch_at=feed.refetch_at,
             next_sync_at=now + interval(feed),
         )
     return result
@@ -296,8 +316,12 @@ def _feed_read(feed: CalendarFeed, now: dt.datetime) -> SyncResult:
     if feed.uploaded:
         data = bytes(feed.upload or b"")
     else:
+        # A meeting seen before it ended is logged once it has: fetch in full then.
+        conditional = feed.refetch_at is None or now < feed.refetch_at
         response = feed_fetch(
-            secret_open(feed.url_sealed), etag=feed.etag, last_modified=feed.last_modified
+            secret_open(feed.url_sealed),
+            etag=feed.etag if conditional else "",
+            last_modified=feed.last_modified if conditional else "",
         )
         if response.not_modified:
             return SyncResult("not modified")
@@ -306,8 +330,15 @@ def _feed_read(feed: CalendarFeed, now: dt.datetime) -> SyncResult:
         feed.etag, feed.last_modified = response.etag[:500], response.last_modified[:100]
     start = now - dt.timedelta(days=feed.lookback_days)
     meetings = feed_meetings(data, start=start, end=now + FEED_AHEAD, zone=str(local_zone(user)))
+    waiting = [m.end for m in meetings if m.end > now and not m.cancelled]
+    feed.refetch_at = min([*waiting, now + FEED_AHEAD])
     return meetings_log(
-        user=user, feed=feed, meetings=meetings, now=now, since=start, withdraw_missing=not feed.uploaded
+        user=user,
+        feed=feed,
+        meetings=meetings,
+        now=now,
+        since=start,
+        withdraw_missing=not feed.uploaded,
     )
 
 

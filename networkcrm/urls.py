@@ -15,6 +15,7 @@ urlpatterns = [
     path("content/", include("content.urls")),
     path("import/", include("imports.urls")),
     path("coaching/", include("coaching.urls")),
+    path("capture/", include("capture.urls")),
     path("status/", views.status, name="status"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -103,7 +103,12 @@ class Dovecot:
         """Makes the server hand out a new UIDVALIDITY for the folder, as when a provider
         rebuilds it: its UID list and indexes are removed, the messages kept."""
         base = self.maildir(folder)
-        for name in ("dovecot-uidlist", "dovecot.index", "dovecot.index.cache", "dovecot.index.log"):
+        for name in (
+            "dovecot-uidlist",
+            "dovecot.index",
+            "dovecot.index.cache",
+            "dovecot.index.log",
+        ):
             (base / name).unlink(missing_ok=True)
         time.sleep(1.1)  # UIDVALIDITY is a time in seconds
 
@@ -181,7 +186,7 @@ def dovecot_start(root: Path, *, user: str = USER, password: str = PASSWORD) -> 
     if os.getuid() == 0:
         login, internal = "dovenull", "dovecot"
         owner = (pwd.getpwnam("dovecot").pw_uid, pwd.getpwnam("dovecot").pw_gid)
-        os.chmod(root, 0o755)  # the unprivileged processes must reach it
+        os.chmod(root, 0o755)  # noqa: S103 (dovecot's unprivileged processes must reach it)
     else:
         login = internal = pwd.getpwuid(os.getuid()).pw_name
         owner = (os.getuid(), os.getgid())
@@ -318,9 +323,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             modified = email.utils.format_datetime(feed.modified, usegmt=True)
             match = self.headers.get("If-None-Match")
             since = self.headers.get("If-Modified-Since")
-            if (feed.use_etag and match == feed.etag) or (
-                not feed.use_etag and since == modified
-            ):
+            if (feed.use_etag and match == feed.etag) or (not feed.use_etag and since == modified):
                 self.send_response(304)
                 self.end_headers()
                 return 304

@@ -11,7 +11,6 @@ import pytest
 from capture.calendars import CalendarError, feed_meetings
 from capture.fetch import FetchError, feed_fetch
 from contacts.models import Channel
-from tests.capture.fixtures_sync import feed_server  # noqa: F401 (fixture)
 
 ICS = Path(__file__).parent / "ics"
 WINDOW = {
@@ -36,7 +35,12 @@ def single(zone: str = "UTC") -> dict:
 def test_it_expands_a_weekly_meeting_less_its_exdate():
     starts = [m.start for m in weekly()]
     # 2 Nov (CET), 9 Nov excluded, 16 Nov moved to the 17th, 23 Nov cancelled, 30 Nov.
-    assert starts == [utc(2026, 11, 2, 9), utc(2026, 11, 17, 13), utc(2026, 11, 23, 9), utc(2026, 11, 30, 9)]
+    assert starts == [
+        utc(2026, 11, 2, 9),
+        utc(2026, 11, 17, 13),
+        utc(2026, 11, 23, 9),
+        utc(2026, 11, 30, 9),
+    ]
 
 
 def test_each_occurrence_is_named_by_uid_and_its_original_start():
@@ -52,6 +56,10 @@ def test_each_occurrence_is_named_by_uid_and_its_original_start():
 def test_a_cancelled_occurrence_is_flagged():
     assert [m.cancelled for m in weekly()] == [False, False, True, False]
     assert single()["gone@test"].cancelled
+
+
+def test_a_single_event_is_named_by_its_uid_alone():
+    assert single()["lunch@test"].external_id == "lunch@test#"
 
 
 def test_a_time_with_a_zone_is_read_in_that_zone():
@@ -104,7 +112,9 @@ def test_a_web_page_is_said_in_words():
 def test_a_broken_file_is_said_in_words():
     with pytest.raises(CalendarError, match="not an iCalendar file"):
         feed_meetings(b"\x00\x01garbage", **WINDOW)
-    broken = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:notadate\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    broken = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:notadate\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     with pytest.raises(CalendarError, match="cannot be read"):
         feed_meetings(broken, **WINDOW)
 
@@ -115,7 +125,8 @@ def test_a_broken_file_is_said_in_words():
 def test_it_fetches_and_then_gets_a_304_with_the_etag(feed_server):
     url = feed_server.serve("/cal.ics", (ICS / "weekly.ics").read_bytes())
     first = feed_fetch(url)
-    assert not first.not_modified and first.body.startswith(b"BEGIN:VCALENDAR")
+    assert not first.not_modified
+    assert first.body.startswith(b"BEGIN:VCALENDAR")
     second = feed_fetch(url, etag=first.etag, last_modified=first.last_modified)
     assert second.not_modified
     assert feed_server.statuses("/cal.ics") == [200, 304]
@@ -124,7 +135,8 @@ def test_it_fetches_and_then_gets_a_304_with_the_etag(feed_server):
 def test_it_uses_last_modified_when_there_is_no_etag(feed_server):
     url = feed_server.serve("/cal.ics", (ICS / "weekly.ics").read_bytes(), use_etag=False)
     first = feed_fetch(url)
-    assert first.etag == "" and first.last_modified
+    assert first.etag == ""
+    assert first.last_modified
     assert feed_fetch(url, last_modified=first.last_modified).not_modified
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from capture.imap import MailboxError, folder_batches, mailbox_connect
-from tests.capture.fixtures_sync import dovecot, mail  # noqa: F401 (fixture)
+from tests.capture.fixtures_sync import mail
 
 NOW = dt.datetime(2026, 12, 5, 12, tzinfo=dt.UTC)
 
@@ -19,9 +19,13 @@ def local_hosts(settings):
 
 
 def connect(server, **overrides):
-    args = dict(
-        host=server.host, port=server.port, tls=False, username=server.user, password=server.password
-    )
+    args = {
+        "host": server.host,
+        "port": server.port,
+        "tls": False,
+        "username": server.user,
+        "password": server.password,
+    }
     return mailbox_connect(**{**args, **overrides})
 
 
@@ -37,10 +41,10 @@ def message(n: int, *, days_ago: int = 1, **kwargs) -> bytes:
 
 
 def read_all(client, folder, cursor, *, since=dt.date(2026, 11, 1), batch=500):
-    headers, last = [], cursor
-    for chunk, last in folder_batches(client, folder, cursor, since=since, batch=batch):
+    headers, after = [], cursor
+    for chunk, after in folder_batches(client, folder, cursor, since=since, batch=batch):  # noqa: B007
         headers.extend(chunk)
-    return headers, last
+    return headers, after
 
 
 def test_it_reads_the_header_fields_of_each_message(dovecot):

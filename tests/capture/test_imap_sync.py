@@ -14,7 +14,7 @@ from capture.models import CapturedItem, Direction, Mailbox, ReviewEntry, Source
 from capture.sources import mailbox_save
 from capture.sync import _mailbox_read, mailbox_sync
 from contacts.models import Channel, Initiator, Interaction, Kind
-from tests.capture.fixtures_sync import dovecot, mail  # noqa: F401 (fixture)
+from tests.capture.fixtures_sync import mail
 from tests.capture.helpers import mail as forwarded
 from tests.capture.helpers import person
 from tests.kpis.test_rollup_concurrency import at_once
@@ -90,7 +90,11 @@ def test_a_sent_message_logs_an_email_the_user_started(alice, dovecot, clock):
     assert (interaction.kind, interaction.channel) == (Kind.EMAIL, Channel.EMAIL)
     assert interaction.initiated_by == Initiator.ME
     item = CapturedItem.objects.get()
-    assert (item.source, item.source_id, item.direction) == (SourceKind.IMAP, mailbox.pk, Direction.OUT)
+    assert (item.source, item.source_id, item.direction) == (
+        SourceKind.IMAP,
+        mailbox.pk,
+        Direction.OUT,
+    )
     assert item.external_id == "m1@example.org"
 
 
@@ -168,7 +172,10 @@ def test_a_missing_folder_is_recorded_in_words(alice, dovecot, clock):
     mailbox = mailbox_for(alice, dovecot, sent_folder="Envoyés")
     assert mailbox_sync(mailbox.pk).outcome == "failed"
     mailbox.refresh_from_db()
-    assert mailbox.last_error == "The folder “Envoyés” does not exist on the mail server: check its name."
+    assert (
+        mailbox.last_error
+        == "The folder “Envoyés” does not exist on the mail server: check its name."
+    )
 
 
 def test_a_wrong_password_is_recorded_in_words_and_tried_later(alice, dovecot, clock):
@@ -178,7 +185,7 @@ def test_a_wrong_password_is_recorded_in_words_and_tried_later(alice, dovecot, c
     mailbox.refresh_from_db()
     assert result.outcome == "failed"
     assert "refused the user name or password" in mailbox.last_error
-    assert mailbox.failures == 1 and mailbox.lease_until is None
+    assert (mailbox.failures, mailbox.lease_until) == (1, None)
     assert mailbox.next_sync_at > NOW + dt.timedelta(minutes=15)
 
 
