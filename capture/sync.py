@@ -51,6 +51,7 @@ from capture.services import (
     thread_key_for,
 )
 from contacts.models import Channel, Kind
+from contacts.services import refresh_deferred
 from networkcrm.mail import templated_email
 
 log = logging.getLogger(__name__)
@@ -218,14 +219,16 @@ def _mailbox_read(mailbox: Mailbox, now: dt.datetime) -> SyncResult:
         for folder in mailbox.folders():
             for headers, cursor in folder_batches(client, folder, state.get(folder), since=since):
                 result.seen += len(headers)
-                result.logged += headers_log(
-                    user=user, mailbox_id=mailbox.pk, headers=headers, own=own
-                )
                 state[folder] = cursor
-                # The cursor moves only once the batch is logged, and the lease goes on.
-                Mailbox.objects.filter(pk=mailbox.pk).update(
-                    state=state, lease_until=timezone.now() + lease()
-                )
+                # A batch is logged and its cursor moved in one transaction: a worker that
+                # dies leaves the batch to be read again, whole. The lease goes on.
+                with transaction.atomic():
+                    result.logged += headers_log(
+                        user=user, mailbox_id=mailbox.pk, headers=headers, own=own
+                    )
+                    Mailbox.objects.filter(pk=mailbox.pk).update(
+                        state=state, lease_until=timezone.now() + lease()
+                    )
     finally:
         mailbox_close(client)
     mailbox.state = state
@@ -244,6 +247,19 @@ def headers_log(
         ).values_list("external_id", flat=True)
     )
     today = timezone.localtime(timezone.now(), local_zone(user)).date()
+    # Strength and check-ins once for the batch's contacts, not once per message.
+    with transaction.atomic(), refresh_deferred(today=today):
+        return _headers_log(user, mailbox_id, keyed, done, own, today)
+
+
+def _headers_log(
+    user: Any,
+    mailbox_id: int | None,
+    keyed: list[tuple[str, MailHeader]],
+    done: set[str],
+    own: set[str],
+    today: dt.date,
+) -> int:
     logged = 0
     for key, header in keyed:
         if key in done or header.automated:
@@ -355,6 +371,21 @@ def meetings_log(
     declined, and (for a feed) those logged before that the feed no longer has."""
     own = own_addresses(user)
     today = timezone.localtime(now, local_zone(user)).date()
+    # All of the feed's changes or none, strength and check-ins refreshed once at the end.
+    with transaction.atomic(), refresh_deferred(today=today):
+        return _meetings_log(user, feed, meetings, now, since, withdraw_missing, own, today)
+
+
+def _meetings_log(
+    user: Any,
+    feed: CalendarFeed,
+    meetings: Iterable[Meeting],
+    now: dt.datetime,
+    since: dt.datetime,
+    withdraw_missing: bool,
+    own: set[str],
+    today: dt.date,
+) -> SyncResult:
     result = SyncResult("done")
     present: set[str] = set()
     for meeting in meetings:

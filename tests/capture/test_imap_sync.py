@@ -96,6 +96,9 @@ def test_a_sent_message_logs_an_email_the_user_started(alice, dovecot, clock):
         Direction.OUT,
     )
     assert item.external_id == "m1@example.org"
+    dana.refresh_from_db()  # strength and the next check-in follow, as for any interaction
+    assert dana.strength > 0
+    assert dana.next_checkin_on is not None
 
 
 def test_a_received_message_logs_an_email_they_started(alice, dovecot, clock):
