@@ -210,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Maildir filled and indexed: {results['fill_seconds']} s")
     print(
         f"First sync: {sync['outcome']} in {sync['seconds']:.1f} s "
-        f"(target {TARGET_SECONDS:.0f} s), peak RSS {sync['peak_rss_mb']:.0f} MB (target {TARGET_MB:.0f} MB; Django loaded: "
-        f"{sync['rss_before_mb']:.0f} MB)"
+        f"(target {TARGET_SECONDS:.0f} s), peak RSS {sync['peak_rss_mb']:.0f} MB "
+        f"(target {TARGET_MB:.0f} MB; Django loaded: {sync['rss_before_mb']:.0f} MB)"
     )
     print(
         f"  read {sync['seen']:,} headers, captured {sync['items']:,} items "
