@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
-from django.db.models.functions import Greatest, Least, Lower
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from accounts.models import local_zone
@@ -43,9 +43,13 @@ _REPLY_PREFIX = re.compile(
 
 
 def settings_for(user: Any) -> CaptureSettings:
-    """The user's capture settings, made on first use."""
-    found, _ = CaptureSettings.objects.get_or_create(user=user)
-    return found
+    """The user's capture settings, made on first use (read from the user when they came with
+    it, as from `forward_owner`)."""
+    try:
+        return user.capture_settings
+    except CaptureSettings.DoesNotExist:
+        found, _ = CaptureSettings.objects.get_or_create(user=user)
+        return found
 
 
 def normal_email(address: str) -> str:
@@ -120,21 +124,24 @@ def _wanted(people: Iterable[tuple[str, str]], *, user: Any, rules: Rules) -> di
 
 
 def known_contacts(*, user: Any, emails: Iterable[str]) -> dict[str, Contact]:
-    """The user's contact for each of these (lower-case) addresses that has one: one query.
-    Of two contacts with one address, the one not archived, then the older."""
-    wanted = sorted(set(emails))
+    """The user's contact for each of these addresses that has one, by lower-case address: one
+    query, on the index of addresses. The contact form and the importers store addresses in
+    lower case, so each address is looked up in lower case and as written (which finds a row
+    stored with capitals when the message writes it the same way); a LOWER() comparison would
+    read every stored address instead. Of two contacts with one address, the one not archived,
+    then the older."""
+    written = {e.strip() for e in emails if e and e.strip()}
+    wanted = sorted(written | {e.lower() for e in written})
     if not wanted:
         return {}
     rows = (
-        ContactEmail.objects.filter(contact__owner=user)
-        .annotate(lower=Lower("address"))
-        .filter(lower__in=wanted)
+        ContactEmail.objects.filter(contact__owner=user, address__in=wanted)
         .select_related("contact")
         .order_by("contact__archived", "contact_id")
     )
     found: dict[str, Contact] = {}
     for row in rows:
-        found.setdefault(row.lower, row.contact)
+        found.setdefault(row.address.lower(), row.contact)
     return found
 
 
@@ -147,8 +154,8 @@ def _review_record(*, user: Any, source: str, people: dict[str, str], seen: dt.d
     already there seen once more. A fixed number of statements however many people."""
     if not people:
         return
-    existing = set(
-        ReviewEntry.objects.filter(user=user, email__in=people).values_list("email", flat=True)
+    existing = dict(
+        ReviewEntry.objects.filter(user=user, email__in=people).values_list("email", "status")
     )
     ReviewEntry.objects.bulk_create(
         [
@@ -168,7 +175,10 @@ def _review_record(*, user: Any, source: str, people: dict[str, str], seen: dt.d
             last_seen=Greatest("last_seen", Value(seen)),
         )
         # Added once, but no contact has the address any more: ask again.
-        again.filter(status=ReviewStatus.ADDED).update(status=ReviewStatus.PENDING, contact=None)
+        if ReviewStatus.ADDED in existing.values():
+            again.filter(status=ReviewStatus.ADDED).update(
+                status=ReviewStatus.PENDING, contact=None
+            )
 
 
 def _notes(summary: str, snippet: str) -> str:
@@ -248,31 +258,37 @@ def capture_log(
     the unique constraint lets one create the item, the other waits and finds it."""
     prefs = settings_for(user)
     wanted = _wanted(people, user=user, rules=Rules(user))
+    # The addresses as the source wrote them too, for the contacts' index (known_contacts).
+    written = [*wanted, *(a.strip() for a, _ in people if a and normal_email(a) in wanted)]
     snippet_kept = (snippet or "")[:SNIPPET_LENGTH].strip() if prefs.keep_snippet else ""
-    item, created = CapturedItem.objects.get_or_create(
-        user=user,
-        external_id=external_id,
-        defaults={
-            "source": source,
-            "source_id": source_id,
-            "thread_key": thread_key or "",
-            "occurred_at": occurred_at,
-            "summary": (summary or "")[:SUMMARY_LENGTH],
-            "snippet": snippet_kept,
-            "direction": direction,
-            "kind": kind,
-            "channel": channel,
-        },
-    )
-    if not created:
+    # Claim the message: the unique constraint lets one capture create the item; another,
+    # at the same time or later, fails to and handles it as the same message again. A new
+    # message (the usual case) costs one INSERT, no look-up first.
+    try:
+        with transaction.atomic():
+            item = CapturedItem.objects.create(
+                user=user,
+                external_id=external_id,
+                source=source,
+                source_id=source_id,
+                thread_key=thread_key or "",
+                occurred_at=occurred_at,
+                summary=(summary or "")[:SUMMARY_LENGTH],
+                snippet=snippet_kept,
+                direction=direction,
+                kind=kind,
+                channel=channel,
+            )
+    except IntegrityError:
+        item = CapturedItem.objects.get(user=user, external_id=external_id)
         return _capture_again(
-            item, wanted=wanted, occurred_at=occurred_at, prefs=prefs, today=today
+            item, wanted=wanted, written=written, occurred_at=occurred_at, prefs=prefs, today=today
         )
 
     CapturedPerson.objects.bulk_create(
         [CapturedPerson(item=item, email=email, name=name) for email, name in wanted.items()]
     )
-    known = known_contacts(user=user, emails=wanted)
+    known = known_contacts(user=user, emails=written)
     if not prefs.only_known:
         unknown = {e: n for e, n in wanted.items() if e not in known}
         _review_record(user=user, source=source, people=unknown, seen=occurred_at)
@@ -293,6 +309,7 @@ def _capture_again(
     item: CapturedItem,
     *,
     wanted: dict[str, str],
+    written: list[str],
     occurred_at: dt.datetime,
     prefs: CaptureSettings,
     today: dt.date,
@@ -315,7 +332,7 @@ def _capture_again(
     CapturedPerson.objects.bulk_create(
         [CapturedPerson(item=item, email=e, name=n) for e, n in wanted.items() if e not in before]
     )
-    known = known_contacts(user=user, emails=wanted)
+    known = known_contacts(user=user, emails=written)
     if not prefs.only_known:
         fresh = {e: n for e, n in wanted.items() if e not in known and e not in before}
         _review_record(user=user, source=item.source, people=fresh, seen=occurred_at)

@@ -1,9 +1,16 @@
-"""Writing a user's mailboxes and calendar subscriptions (the pages under /capture/ call these):
-secrets sealed on the way in, and a changed source starts afresh."""
+"""The sources a user captures from, listed the same way whatever their kind, for the
+settings page's status lines; and the writes of mailboxes and calendar subscriptions (their
+pages call these): secrets sealed on the way in, and a changed source starts afresh.
+
+Each source is a `Source`: its kind, a name, the row holding its `SourceStatus` fields, and the
+template drawing what is particular to it (`capture/sources/_<kind>.html`, included in the
+generic `capture/_source.html` line). A new kind of source (mailboxes, calendars) adds its
+rows in `sources_for` and its template; the pages need nothing else."""
 
 from __future__ import annotations
 
 import urllib.parse
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +18,48 @@ from django.utils import timezone
 
 from capture.crypto import secret_seal
 from capture.fetch import feed_url_normalise
-from capture.models import CalendarFeed, Mailbox
+from capture.models import CalendarFeed, CaptureSettings, Mailbox, SourceKind, SourceStatus
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    name: str
+    status: SourceStatus
+    enabled: bool
+
+    @property
+    def template(self) -> str:
+        return f"capture/sources/_{self.kind}.html"
+
+    @property
+    def kind_label(self) -> str:
+        return SourceKind(self.kind).label
+
+
+def sources_for(user: Any, prefs: CaptureSettings) -> list[Source]:
+    """The user's sources: the forwarding address first, then the mailboxes and calendars. A
+    fixed number of queries (one per kind)."""
+    found = [
+        Source(
+            kind=SourceKind.FORWARD,
+            name=prefs.address,
+            status=prefs,
+            enabled=prefs.forward_enabled,
+        ),
+    ]
+    found += [
+        Source(kind=SourceKind.IMAP, name=str(m), status=m, enabled=m.enabled)
+        for m in Mailbox.objects.owned_by(user)
+    ]
+    found += [
+        Source(kind=SourceKind.CALENDAR, name=f.name, status=f, enabled=f.enabled)
+        for f in CalendarFeed.objects.owned_by(user).defer("upload")
+    ]
+    return found
+
+
+# --- Mailboxes and calendar subscriptions -------------------------------------------------
 
 # Changing one of these points the mailbox at other messages: its cursors start again.
 _WHERE = ("host", "port", "username")

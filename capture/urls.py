@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capture import source_views
+from capture import source_views, views
 
 app_name = "capture"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("calendars/new/", source_views.feed_create, name="feed_create"),
     path("calendars/<int:pk>/edit/", source_views.feed_edit, name="feed_edit"),
     path("calendars/<int:pk>/delete/", source_views.feed_delete, name="feed_delete"),
+    path("", views.capture_settings, name="settings"),
+    path("address/renew/", views.forward_renew, name="forward_renew"),
+    path("rules/", views.rule_add, name="rule_add"),
+    path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("review/", views.review, name="review"),
+    path("review/<int:pk>/", views.review_act, name="review_act"),
+    path("items/", views.items, name="items"),
+    path("items/<int:pk>/undo/", views.item_undo, name="item_undo"),
 ]

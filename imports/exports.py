@@ -380,6 +380,38 @@ def _capture_source_items(model: type[models.Model], owner: Any) -> Iterator[dic
             }
 
 
+def _capture_settings_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from capture.models import CaptureSettings
+
+    for prefs in CaptureSettings.objects.filter(user=owner):
+        # The forwarding address's token is a secret that works as a key: not in a file.
+        yield {k: v for k, v in row(prefs).items() if k != "token"}
+
+
+def _captured_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from capture.models import CapturedItem, CapturedPerson
+
+    for chunk in _keyset(CapturedItem.objects.filter(user=owner)):
+        people: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for person in CapturedPerson.objects.filter(item__in=chunk).order_by("pk"):
+            people[person.item_id].append({"email": person.email, "name": person.name})
+        for item in chunk:
+            yield row(item, people=people[item.pk])
+
+
+def _review_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from capture.models import ReviewEntry
+
+    for chunk in _keyset(ReviewEntry.objects.filter(user=owner)):
+        yield from (row(entry) for entry in chunk)
+
+
+def _ignore_rule_items(owner: Any) -> Iterator[dict[str, Any]]:
+    from capture.models import IgnoreRule
+
+    yield from (row(rule) for rule in IgnoreRule.objects.filter(user=owner).order_by("pk"))
+
+
 def account_json(owner: Any) -> Iterator[str]:
     profile = getattr(owner, "profile", None)
     head = {
@@ -405,6 +437,10 @@ def account_json(owner: Any) -> Iterator[str]:
 
     yield from _section("mailboxes", _capture_source_items(Mailbox, owner))
     yield from _section("calendar_feeds", _capture_source_items(CalendarFeed, owner))
+    yield from _section("capture_settings", _capture_settings_items(owner))
+    yield from _section("captured_items", _captured_items(owner))
+    yield from _section("review_entries", _review_items(owner))
+    yield from _section("ignore_rules", _ignore_rule_items(owner))
     yield "\n}\n"
 
 

@@ -17,6 +17,7 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.models import local_today, local_zone
 from accounts.views import coach_lands_on_caseload
+from capture.scoping import entries_for
 from coaching.today import coach_messages
 from contacts.models import Circle
 from events.scoping import events_for
@@ -45,6 +46,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "yesterday": day - timedelta(days=1),
         "followup_form": FollowUpForm(owner=request.user, today=day),
         **coach_messages(request.user),
+        "review_pending": entries_for(request.user).pending().count(),
         "events_to_log": list(
             events_for(request.user)
             .to_log(today=day, zone=local_zone(request.user))

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -81,6 +82,11 @@ EXCUSED = {
     "coaching:suggestion_decline": "POST only",
     "coaching:note_dismiss": "POST only",
     "healthz": "plain text for the load balancer",
+    "capture:forward_renew": "POST only",
+    "capture:rule_add": "POST only (the capture settings' form)",
+    "capture:rule_delete": "POST only",
+    "capture:review_act": "POST only",
+    "capture:item_undo": "POST only",
     "events:dismiss": "POST only",
     "admin:logout": "POST only",
     "admin:jsi18n": "JavaScript",
@@ -251,6 +257,9 @@ VISITED: dict[str, Page] = {
     "imports:job": Page("owner", lambda d: [d.import_done]),
     "imports:delete": Page("owner", lambda d: [d.import_done]),
     "coaching:settings": Page("owner"),
+    "capture:settings": Page("owner"),
+    "capture:review": Page("owner"),
+    "capture:items": Page("owner"),
     "coaching:invitation": Page("owner", lambda d: ["not-a-signed-link"], status=400),
     "admin:app_list": Page("coach", lambda d: ["coaching"]),
     "admin:password_change": Page("coach"),
@@ -320,6 +329,7 @@ def demo_data(newcomer: User, media: Any) -> Demo:
         mapping={"Full name": "name", "Employer": "company", "Role": "title"}, status="queued"
     )
     imports.import_run(job_id=done.pk, today=owner.profile.today())
+    captured_demo(owner, contact)
     return Demo(
         owner=owner,
         coach=coach,
@@ -368,6 +378,53 @@ def demo_data(newcomer: User, media: Any) -> Demo:
             url="https://calendar.example.com/private-token/basic.ics",
         ),
     )
+
+
+def captured_demo(owner: User, contact: Contact) -> None:
+    """The capture pages with rows in them: the forwarding address on, with a last error, two
+    captured messages (one logged with a contact, one with a long address waiting for review),
+    one undone, and an ignore rule."""
+    from capture.services import capture_log, capture_undo, ignore_rule_add, settings_for
+
+    prefs = settings_for(owner)
+    prefs.forward_enabled = True
+    prefs.save()
+    prefs.failed("The message has no sender address that could be read.", timezone.now())
+    address = contact.emails.values_list("address", flat=True).first() or ""
+    if not address:
+        address = f"{contact.first_name.lower()}@demo.example"
+        contact.emails.create(address=address, is_primary=True)
+    today = owner.profile.today()
+    long_address = "a.very.long.address.of.a.stranger.on.a.thread@subsidiary.example-holdings.com"
+    for n, people in enumerate([[(address, "")], [(long_address, "A Stranger With A Long Name")]]):
+        capture_log(
+            user=owner,
+            source="forward",
+            source_id=None,
+            external_id=f"demo-{n}@example.com",
+            occurred_at=timezone.now(),
+            people=people,
+            kind="email",
+            channel="email",
+            direction="out",
+            summary="Catching up after the conference, and a question",
+            today=today,
+        )
+    undone = capture_log(
+        user=owner,
+        source="forward",
+        source_id=None,
+        external_id="demo-undone@example.com",
+        occurred_at=timezone.now(),
+        people=[(address, "")],
+        kind="email",
+        channel="email",
+        direction="in",
+        summary="Newsletter",
+        today=today,
+    )
+    capture_undo(user=owner, item=undone, today=today)
+    ignore_rule_add(user=owner, kind="domain", value="newsletters.example.com")
 
 
 def logged_in(browser, live_server, user: User | None, **options: Any):

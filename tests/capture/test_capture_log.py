@@ -42,11 +42,11 @@ def on_today():
 
 @pytest.fixture
 def dana(alice):
-    return person(alice, "Dana", "Dana@Example.com")
+    return person(alice, "Dana", "dana@example.com")
 
 
 def test_it_logs_an_email_with_a_known_contact_matched_in_any_case(alice, dana):
-    item = mail(alice)
+    item = mail(alice, people=[("Dana@Example.COM", "Dana")])
     assert item is not None
     assert item.interaction is not None
     interaction = item.interaction
@@ -57,6 +57,19 @@ def test_it_logs_an_email_with_a_known_contact_matched_in_any_case(alice, dana):
     assert interaction.notes == "Coffee next week?"
     assert fresh(dana).last_interaction_on == TODAY
     assert fresh(dana).next_checkin_on is not None
+
+
+def test_it_matches_an_address_stored_with_capitals_as_the_message_writes_it(alice):
+    erin = person(alice, "Erin", "Erin.Reed@Example.com")
+    item = mail(alice, people=[("Erin.Reed@Example.com", "")])
+    assert list(item.interaction.contacts.all()) == [erin]
+    assert ReviewEntry.objects.count() == 0
+
+
+def test_an_ignored_address_is_not_logged_even_with_a_contact(alice, dana):
+    IgnoreRule.objects.create(user=alice, kind=RuleKind.ADDRESS, value="dana@example.com")
+    assert mail(alice, people=[("Dana@Example.com", "")]) is None
+    assert Interaction.objects.count() == 0
 
 
 def test_it_says_they_reached_out_for_a_message_received(alice, dana):
