@@ -302,9 +302,13 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             with server.lock:
                 feed = server.feeds.get(self.path)
-            status = self._answer(feed)
+            self._answer(feed)
+
+        def send_response(self, code: int, message: str | None = None) -> None:
+            # Recorded before the answer leaves, so a test that has its answer sees it counted.
             with server.lock:
-                server.requests.append((self.path, dict(self.headers), status))
+                server.requests.append((self.path, dict(self.headers), code))
+            super().send_response(code, message)
 
         def _answer(self, feed: Feed | None) -> int:
             if feed is None:
