@@ -3,7 +3,11 @@ UIDVALIDITY respected, batches, the first sync's look-back, and errors in words.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import socket
+import ssl
+import threading
 
 import pytest
 
@@ -166,3 +170,59 @@ def test_a_server_on_the_servers_own_network_is_refused(dovecot, settings):
 def test_tls_to_a_plain_port_is_said_in_words(dovecot):
     with pytest.raises(MailboxError, match="secure connection"):
         connect(dovecot, tls=True)
+
+
+@pytest.fixture
+def untrusted_tls(tmp_path):
+    """A TLS server on a free port with a self-signed certificate nobody trusts: what a mail
+    server with a broken or home-made certificate looks like to the client."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with (
+                contextlib.suppress(OSError, ssl.SSLError),
+                context.wrap_socket(conn, server_side=True),
+            ):
+                pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_a_certificate_that_does_not_check_out_is_said_in_words(untrusted_tls):
+    with pytest.raises(MailboxError, match="certificate of the mail server “localhost”"):
+        mailbox_connect(host="localhost", port=untrusted_tls, tls=True, username="a", password="b")
