@@ -34,6 +34,7 @@ from capture.calendars import CalendarError, Meeting, feed_meetings
 from capture.crypto import SecretUnreadable, secret_open
 from capture.fetch import FetchError, feed_fetch
 from capture.imap import MailboxError, MailHeader, folder_batches, mailbox_close, mailbox_connect
+from capture.mailbatch import Message, Taken, messages_log
 from capture.models import (
     CalendarFeed,
     CapturedItem,
@@ -260,7 +261,7 @@ def _headers_log(
     own: set[str],
     today: dt.date,
 ) -> int:
-    logged = 0
+    batch: list[Message] = []
     for key, header in keyed:
         if key in done or header.automated:
             continue
@@ -270,20 +271,36 @@ def _headers_log(
         people = [(e, n) for e, n in people if e not in own]
         if not people:
             continue
+        thread = thread_key_for(user=user, subject=header.subject, occurred_at=header.sent_at)
+        batch.append(
+            Message(
+                external_id=key,
+                occurred_at=header.sent_at,
+                people=people,
+                outgoing=outgoing,
+                summary=header.subject,
+                thread_key=thread,
+            )
+        )
+    try:
+        with transaction.atomic():
+            return messages_log(user=user, mailbox_id=mailbox_id, messages=batch, today=today)
+    except Taken:
+        pass  # captured meanwhile: one by one, each handled as capture_log handles it
+    logged = 0
+    for message in batch:
         item = capture_log(
             user=user,
             source=SourceKind.IMAP,
             source_id=mailbox_id,
-            external_id=key,
-            occurred_at=header.sent_at,
-            people=people,
+            external_id=message.external_id,
+            occurred_at=message.occurred_at,
+            people=message.people,
             kind=Kind.EMAIL,
             channel=Channel.EMAIL,
-            direction=Direction.OUT if outgoing else Direction.IN,
-            summary=header.subject,
-            thread_key=thread_key_for(
-                user=user, subject=header.subject, occurred_at=header.sent_at
-            ),
+            direction=Direction.OUT if message.outgoing else Direction.IN,
+            summary=message.summary,
+            thread_key=message.thread_key,
             today=today,
         )
         logged += item is not None
