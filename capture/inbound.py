@@ -22,6 +22,8 @@ from dateutil import parser as dateparser
 # How much text is read from a body to find an inline forward and a snippet: the original's
 # headers sit near the top, and a long body is never needed whole.
 TEXT_LIMIT = 64 * 1024
+# How much of a message is parsed at all (read_message).
+READ_LIMIT = 1024 * 1024
 
 Address = tuple[str, str]  # (address, name)
 
@@ -218,7 +220,15 @@ def _inline_original(text: str) -> Headers | None:
 
 def read_message(raw: bytes) -> Read:
     """What a message sent to a forwarding address says. Raises UnreadableMessage, in words,
-    when it cannot be read at all."""
+    when it cannot be read at all.
+
+    Only the first READ_LIMIT bytes are parsed: everything used — the headers, the text part,
+    an attached original's headers — comes before the attachments that make a message big,
+    and the parser keeps several copies of what it reads. The parser takes the cut message as
+    it takes a broken one: the parts before the cut are whole."""
+    if len(raw) > READ_LIMIT:
+        cut = raw.rfind(b"\n", 0, READ_LIMIT)
+        raw = raw[: cut + 1 if cut > 0 else READ_LIMIT]
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
     except Exception as error:  # the parser is lenient; anything else is a broken message

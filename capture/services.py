@@ -281,8 +281,14 @@ def capture_log(
             )
     except IntegrityError:
         item = CapturedItem.objects.get(user=user, external_id=external_id)
+        moved = {
+            "occurred_at": occurred_at,
+            "summary": (summary or "")[:SUMMARY_LENGTH],
+            "kind": kind,
+            "channel": channel,
+        }
         return _capture_again(
-            item, wanted=wanted, written=written, occurred_at=occurred_at, prefs=prefs, today=today
+            item, wanted=wanted, written=written, moved=moved, prefs=prefs, today=today
         )
 
     CapturedPerson.objects.bulk_create(
@@ -310,11 +316,12 @@ def _capture_again(
     *,
     wanted: dict[str, str],
     written: list[str],
-    occurred_at: dt.datetime,
+    moved: dict[str, Any],
     prefs: CaptureSettings,
     today: dt.date,
 ) -> CapturedItem | None:
-    """The same message or meeting once more: nothing new, unless its time or people moved."""
+    """The same message or meeting once more: nothing new, unless its time, title, kind,
+    channel (`moved`) or people changed, which the same interaction follows."""
     item = (
         CapturedItem.objects.select_for_update(of=("self",))
         .select_related("interaction", "user")
@@ -323,11 +330,15 @@ def _capture_again(
     if item.undone_at is not None:
         return None
     before = dict(item.people.values_list("email", "name"))
-    if item.occurred_at == occurred_at and set(before) == set(wanted):
+    changed = [name for name, value in moved.items() if getattr(item, name) != value]
+    if not changed and set(before) == set(wanted):
         return item if item.interaction_id else None
     user = item.user
-    item.occurred_at = occurred_at
-    item.save(update_fields=["occurred_at"])
+    occurred_at = moved["occurred_at"]
+    for name in changed:
+        setattr(item, name, moved[name])
+    if changed:
+        item.save(update_fields=changed)
     item.people.exclude(email__in=wanted).delete()
     CapturedPerson.objects.bulk_create(
         [CapturedPerson(item=item, email=e, name=n) for e, n in wanted.items() if e not in before]
@@ -344,6 +355,8 @@ def _capture_again(
             contacts=contacts,
             today=today,
             occurred_on=_occurred_on(user, occurred_at),
+            kind=item.kind,
+            channel=item.channel,
         )
     elif interaction is not None:
         interaction_delete(interaction=interaction, today=today)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -90,9 +90,16 @@ def rule_add(request: HttpRequest) -> HttpResponse:
     return redirect("capture:settings")
 
 
-@require_POST
+def _post_only(request: HttpRequest) -> HttpResponse | None:
+    """For the views on one of the user's things: they look the thing up first, so another
+    user's is a 404 whatever the method, and only then refuse anything but POST."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_rule_for(request.user, pk)
+    if refused := _post_only(request):
+        return refused
     ignore_rule_remove(user=request.user, rule=rule)
     messages.success(request, f"No longer ignoring {rule.value}.")
     return redirect("capture:settings")
@@ -104,9 +111,10 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "capture/review.html", {"page": page})
 
 
-@require_POST
 def review_act(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for(request.user, pk)
+    if refused := _post_only(request):
+        return refused
     action = request.POST.get("action")
     if entry.status != ReviewStatus.PENDING:
         messages.info(request, f"{entry.email} was already dealt with.")
@@ -143,9 +151,10 @@ def items(request: HttpRequest) -> HttpResponse:
     return render(request, "capture/items.html", {"items": recent, "shown": ITEMS_SHOWN})
 
 
-@require_POST
 def item_undo(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk)
+    if refused := _post_only(request):
+        return refused
     if item.undone_at is not None:
         messages.info(request, "That was undone already.")
     else:

@@ -99,6 +99,15 @@ def test_it_moves_the_interaction_of_a_moved_meeting(alice, dana):
     assert Interaction.objects.count() == 1
 
 
+def test_a_meeting_moved_to_a_video_call_and_renamed_follows(alice, dana):
+    first = mail(alice, "uid#", direction=Direction.MEETING, kind=Kind.MEETING, summary="Lunch")
+    moved = mail(alice, "uid#", kind=Kind.MEETING, channel=Channel.VIDEO, summary="Video lunch")
+    assert moved.interaction_id == first.interaction_id
+    assert (moved.summary, moved.channel) == ("Video lunch", Channel.VIDEO)
+    assert fresh(moved.interaction).channel == Channel.VIDEO
+    assert CapturedItem.objects.get().summary == "Video lunch"
+
+
 def test_it_follows_who_is_on_a_meeting_when_that_changes(alice, dana):
     erin = person(alice, "Erin", "erin@example.com")
     item = mail(alice, people=[("dana@example.com", ""), ("erin@example.com", "")])

@@ -108,3 +108,28 @@ def test_it_finds_the_token_of_a_forwarding_address_only():
     assert token_of("log+abcdefghij@elsewhere.test") is None
     assert token_of("alice@capture.test") is None
     assert token_of("log+../../x@capture.test") is None
+
+
+def test_a_big_message_is_read_from_its_first_megabyte():
+    from email import policy
+    from email.message import EmailMessage
+
+    original = read_message((SAMPLES / "attached_forward.eml").read_bytes())
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = "Alice Example <alice@example.com>"
+    message["To"] = "log+abcdefghij@capture.test"
+    message["Subject"] = "Fwd: Board meeting notes"
+    message.set_content("See attached.")
+    attached = EmailMessage(policy=policy.SMTP)
+    attached["From"] = "Irene Adler <irene@board.example>"
+    attached["To"] = "Alice Example <alice@example.com>"
+    attached["Subject"] = "Board meeting notes"
+    attached["Message-ID"] = "<original-board-notes-42@board.example>"
+    attached.set_content("Notes below.")
+    attached.add_attachment(b"x" * (3 * 1024 * 1024), maintype="application", subtype="pdf")
+    message.add_attachment(attached)
+    raw = message.as_bytes()
+    assert len(raw) > 4 * 1024 * 1024
+    read = read_message(raw)
+    assert read.original.sender == original.original.sender
+    assert read.original.message_id == "<original-board-notes-42@board.example>"

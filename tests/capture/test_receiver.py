@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,24 @@ def test_two_users_addresses_reach_only_their_own_log(receiver, alice, bob, addr
     send(port, bob_prefs.address, sample("bcc_sent.eml"))
     assert CapturedItem.objects.get().user == bob
     assert alice.interactions.count() == 0
+
+
+def test_a_message_just_under_the_limit_is_logged_in_bounded_memory(receiver, alice, address):
+    port = receiver()
+    person(alice, "Dana", "dana@example.com")
+    message = EmailMessage(policy=policy.SMTP)
+    for header in ("From", "To", "Cc", "Subject", "Date", "Message-ID"):
+        message[header] = read_sample_header(header)
+    message.set_content("Dana, the deck is attached.")
+    message.add_attachment(os.urandom(17 * 1024 * 1024), maintype="application", subtype="pdf")
+    raw = message.as_bytes()
+    assert 23 * 1024 * 1024 < len(raw) < 25 * 1024 * 1024
+    send(port, address, raw)
+    assert CapturedItem.objects.get().summary == "Thanks for the intro"
+    assert peak_memory_mb(port) < 200
+
+
+def read_sample_header(name: str) -> str:
+    from email import message_from_bytes
+
+    return str(message_from_bytes(sample("bcc_sent.eml"), policy=policy.default)[name])
