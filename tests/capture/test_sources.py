@@ -57,3 +57,18 @@ def test_a_new_address_retires_the_old_one(alice):
 
 def test_tokens_are_not_shared(alice, bob):
     assert settings_for(alice).token != settings_for(bob).token
+
+
+def test_giving_up_sends_one_email_in_words(alice, mailoutbox, settings):
+    settings.SITE_URL = "https://crm.example.net"
+    from capture.services import source_gave_up_notify
+
+    source_gave_up_notify(
+        user=alice, source_name="Mailbox imap.example.com", error="The password was refused."
+    )
+    [sent] = mailoutbox
+    assert sent.to == ["alice@example.com"]
+    assert sent.subject == "NetworkCRM stopped capturing from Mailbox imap.example.com"
+    assert "The password was refused." in sent.body
+    assert "https://crm.example.net/capture/" in sent.body
+    assert "https://crm.example.net/capture/" in sent.alternatives[0][0]

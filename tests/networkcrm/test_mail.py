@@ -35,6 +35,7 @@ SUBJECT_CONTEXTS = {
         "day": dt.date(2025, 3, 3),
     },
     "password-reset": {},
+    "capture-gave-up": {"source_name": HOSTILE},
     "weekly-summary": {
         "report": SimpleNamespace(
             measures=SimpleNamespace(
