@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class SourceKind(models.TextChoices):
@@ -267,3 +268,121 @@ class IgnoreRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+# --- Mailboxes and calendar subscriptions (capture/sync.py reads them) ------------------------
+
+
+class MailboxQuerySet(models.QuerySet["Mailbox"]):
+    def owned_by(self, user: object) -> MailboxQuerySet:
+        return self.filter(user=user)
+
+
+class Mailbox(SourceStatus):
+    """A mailbox read over IMAP. The app password is kept encrypted (capture/crypto.py); each
+    folder's cursor is ``state[folder] = {"uidvalidity": …, "last_uid": …}``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mailboxes"
+    )
+    host = models.CharField("mail server (IMAP)", max_length=253)
+    port = models.PositiveIntegerField(default=993)
+    tls = models.BooleanField(
+        "TLS", default=True, help_text="Encrypted from the start (usually port 993)."
+    )
+    username = models.CharField("user name", max_length=254)
+    password_sealed = models.TextField(editable=False)
+    inbox_folder = models.CharField("inbox folder", max_length=200, default="INBOX", blank=True)
+    sent_folder = models.CharField("sent folder", max_length=200, default="Sent", blank=True)
+    lookback_days = models.PositiveSmallIntegerField(
+        "look back (days)",
+        default=30,
+        help_text="How far back the first sync reads.",
+    )
+    state = models.JSONField(default=dict, blank=True, editable=False)
+    next_sync_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MailboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "host", "username"], name="mailbox_once_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(lookback_days__gte=1, lookback_days__lte=365),
+                name="mailbox_lookback_range",
+            ),
+        ]
+        indexes = [
+            # capture.sync.sync_sweep: the due mailboxes, soonest first.
+            models.Index(
+                fields=["next_sync_at"],
+                condition=Q(enabled=True, gave_up_at__isnull=True),
+                name="mailbox_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} on {self.host}"
+
+    def folders(self) -> list[str]:
+        """Sent first: what the user wrote decides more than what they received."""
+        return [f for f in dict.fromkeys([self.sent_folder, self.inbox_folder]) if f]
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def owned_by(self, user: object) -> CalendarFeedQuerySet:
+        return self.filter(user=user)
+
+
+class CalendarFeed(SourceStatus):
+    """A calendar's secret iCal address (kept encrypted, shown only as its host), or an .ics
+    file uploaded once (`upload`, read by the next sync and then dropped)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    name = models.CharField(max_length=100)
+    url_sealed = models.TextField(blank=True, editable=False)
+    url_hint = models.CharField(max_length=300, blank=True, editable=False)
+    uploaded = models.BooleanField(default=False, editable=False)
+    upload = models.BinaryField(null=True, blank=True, editable=False)
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    # When the next meeting seen ends (at most a day ahead): from then on the feed is fetched
+    # in full once, not conditionally, since a 304 would hide a meeting that has since ended.
+    refetch_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lookback_days = models.PositiveSmallIntegerField(
+        "look back (days)",
+        default=30,
+        help_text="Meetings that ended this many days ago or less are logged.",
+    )
+    next_sync_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lookback_days__gte=1, lookback_days__lte=365),
+                name="calendarfeed_lookback_range",
+            ),
+        ]
+        indexes = [
+            # capture.sync.sync_sweep: the due feeds, soonest first.
+            models.Index(
+                fields=["next_sync_at"],
+                condition=Q(enabled=True, gave_up_at__isnull=True),
+                name="calendarfeed_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

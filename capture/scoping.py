@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from capture.models import (
+    CalendarFeed,
     CapturedItem,
     CapturedItemQuerySet,
     IgnoreRule,
+    Mailbox,
     ReviewEntry,
     ReviewEntryQuerySet,
 )
@@ -39,3 +41,19 @@ def rules_for(user: Any) -> QuerySet[IgnoreRule]:
 
 def get_rule_for(user: Any, pk: int) -> IgnoreRule:
     return get_object_or_404(rules_for(user), pk=pk)
+
+
+def mailboxes_for(user: Any) -> QuerySet[Mailbox]:
+    return Mailbox.objects.owned_by(user)
+
+
+def get_mailbox_for(user: Any, pk: int) -> Mailbox:
+    return get_object_or_404(mailboxes_for(user), pk=pk)
+
+
+def feeds_for(user: Any) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.owned_by(user)
+
+
+def get_feed_for(user: Any, pk: int) -> CalendarFeed:
+    return get_object_or_404(feeds_for(user), pk=pk)

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -98,9 +100,37 @@ def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
     return Contact.objects.filter(pk__in=ids).update(**_next_checkin())
 
 
+# Inside `refresh_deferred`, the contacts whose interactions were written, refreshed at its end.
+_deferred: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
+    "contacts_refresh_deferred", default=None
+)
+
+
+@contextlib.contextmanager
+def refresh_deferred(*, today: dt.date) -> Iterator[None]:
+    """For a writer of many interactions in one transaction (a mailbox sync's batch): the
+    strength and next check-in of their contacts are refreshed once at the end, set-based,
+    rather than after each interaction. Nothing is refreshed if the block raises (its
+    transaction is rolled back anyway). Nested, the outermost one refreshes."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    _refresh(pending, today=today)
+
+
 def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     ids = sorted(set(contact_ids))
     if not ids:
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(ids)
         return
     # Strength first, with the last interaction from the same activity: it may move an unpinned
     # contact's circle, and with it the cadence of the next check-in.

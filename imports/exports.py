@@ -369,6 +369,23 @@ def _kpi_items(owner: Any) -> Iterator[dict[str, Any]]:
         yield from (row(item) for item in chunk)
 
 
+# A mailbox's password and a calendar's secret address never leave the server, not even to
+# their owner: the export is a file that travels. Nor do the working columns of a sync.
+CAPTURE_SECRETS = {"password_sealed", "url_sealed", "upload", "lease_until"}
+
+
+def _capture_source_items(model: type[models.Model], owner: Any) -> Iterator[dict[str, Any]]:
+    names = {f.attname for f in model._meta.concrete_fields}
+    rows = model.objects.filter(user=owner).defer(*(CAPTURE_SECRETS & names))
+    for chunk in _keyset(rows):
+        for source in chunk:
+            yield {
+                f.attname: getattr(source, f.attname)
+                for f in source._meta.concrete_fields
+                if f.attname not in SKIP | CAPTURE_SECRETS
+            }
+
+
 def _capture_settings_items(owner: Any) -> Iterator[dict[str, Any]]:
     from capture.models import CaptureSettings
 
@@ -423,6 +440,10 @@ def account_json(owner: Any) -> Iterator[str]:
     yield from _section("content", _piece_items(owner))
     yield from _section("weekly_kpis", _kpi_items(owner))
     yield from _section("webhook_endpoints", endpoint_export_items(owner))  # never the secrets
+    from capture.models import CalendarFeed, Mailbox
+
+    yield from _section("mailboxes", _capture_source_items(Mailbox, owner))
+    yield from _section("calendar_feeds", _capture_source_items(CalendarFeed, owner))
     yield from _section("capture_settings", _capture_settings_items(owner))
     yield from _section("captured_items", _captured_items(owner))
     yield from _section("review_entries", _review_items(owner))

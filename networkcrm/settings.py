@@ -7,6 +7,8 @@ with a sentence naming the variable (see `networkcrm.env`).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -197,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.webhooks_sweep",
         "schedule": float(env.integer("WEBHOOKS_SWEEP_INTERVAL", 30, minimum=1)),
         "options": {"expires": 25},
+    },
+    # Mailboxes and calendar subscriptions due for a sync (capture/sync.py).
+    "capture-sync-sweep": {
+        "task": "capture.tasks.sync_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 
@@ -422,6 +430,22 @@ CAPTURE_RECEIVER_LMTP = env.boolean("CAPTURE_RECEIVER_LMTP", False)
 CAPTURE_MAX_MESSAGE_BYTES = env.integer("CAPTURE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024, minimum=1)
 # A source that fails this many times in a row stops retrying and its user gets one e-mail.
 CAPTURE_MAX_FAILURES = env.integer("CAPTURE_MAX_FAILURES", 5, minimum=1)
+# Mailboxes and calendar subscriptions (capture/sync.py): how often each is read, and how long
+# one sync owns its source before another may take it (longer than the sync task's time limit).
+CAPTURE_MAILBOX_INTERVAL_MINUTES = env.integer("CAPTURE_MAILBOX_INTERVAL_MINUTES", 15, minimum=1)
+CAPTURE_FEED_INTERVAL_MINUTES = env.integer("CAPTURE_FEED_INTERVAL_MINUTES", 60, minimum=1)
+CAPTURE_SYNC_LEASE_SECONDS = env.integer("CAPTURE_SYNC_LEASE_SECONDS", 1200, minimum=1)
+# Mailbox passwords and calendar addresses are encrypted at rest with these Fernet keys: the
+# first encrypts, all decrypt (`manage.py rotate_capture_keys` re-encrypts under the first).
+# Without any, one is derived from SECRET_KEY; set your own so a new SECRET_KEY keeps them.
+CAPTURE_ENCRYPTION_KEYS = env.strings(
+    "CAPTURE_ENCRYPTION_KEYS",
+    [base64.urlsafe_b64encode(hashlib.sha256(b"capture:" + SECRET_KEY.encode()).digest()).decode()],
+)
+# A user's mail server or calendar address that resolves to this server's own network
+# (loopback, private ranges) is refused unless this is on: on by default in development, for
+# a mail server on the same machine.
+CAPTURE_ALLOW_PRIVATE_HOSTS = env.boolean("CAPTURE_ALLOW_PRIVATE_HOSTS", DEBUG)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

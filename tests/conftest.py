@@ -23,6 +23,9 @@ from accounts.services import user_sign_up
 
 PASSWORD = "correct horse battery"
 
+# The mailbox and calendar sync tests' real servers (dovecot, an HTTP server of .ics files).
+pytest_plugins = ["tests.capture.fixtures_sync"]
+
 
 class OneRequestAtATimeServer(WSGIServer):
     """The browser journeys' live server on SQLite: the test database is in memory, so the

@@ -21,6 +21,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import CoachAssignment, User
+from capture.models import CalendarFeed, Mailbox
+from capture.sources import feed_save, mailbox_save
 from coaching.models import CoachNote, Suggestion, SuggestionKind
 from communities.models import Community
 from contacts.demo import DEMO_USERS
@@ -160,6 +162,8 @@ class Demo:
     community: Community
     event: Event
     piece: Piece
+    mailbox: Mailbox
+    feed: CalendarFeed
 
 
 def no_arguments(demo: Demo) -> list[Any]:
@@ -245,6 +249,13 @@ VISITED: dict[str, Page] = {
     "events:edit": Page("owner", lambda d: [d.event.pk]),
     "events:delete": Page("owner", lambda d: [d.event.pk]),
     "events:met": Page("owner", lambda d: [d.event.pk]),
+    "capture:sources": Page("owner"),
+    "capture:mailbox_create": Page("owner"),
+    "capture:mailbox_edit": Page("owner", lambda d: [d.mailbox.pk]),
+    "capture:mailbox_delete": Page("owner", lambda d: [d.mailbox.pk]),
+    "capture:feed_create": Page("owner"),
+    "capture:feed_edit": Page("owner", lambda d: [d.feed.pk]),
+    "capture:feed_delete": Page("owner", lambda d: [d.feed.pk]),
     "content:list": Page("owner"),
     "content:create": Page("owner"),
     "content:edit": Page("owner", lambda d: [d.piece.pk]),
@@ -384,6 +395,18 @@ def demo_data(newcomer: User, media: Any) -> Demo:
         community=Community.objects.filter(owner=owner).first(),
         event=Event.objects.filter(owner=owner).order_by("starts_at").first(),
         piece=Piece.objects.filter(owner=owner).first(),
+        mailbox=mailbox_save(
+            user=owner,
+            mailbox=None,
+            fields={"host": "imap.example.com", "username": owner.email},
+            password="app-password",
+        ),
+        feed=feed_save(
+            user=owner,
+            feed=None,
+            fields={"name": "Work"},
+            url="https://calendar.example.com/private-token/basic.ics",
+        ),
     )
 
 
