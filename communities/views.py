@@ -38,8 +38,9 @@ from kpis.rollup import monday
 from networkcrm.pagination import counted_page
 
 PAGE_SIZE = 50
-LOGGED_SHOWN = 20
-NOT_FOLLOWED_SHOWN = 20
+MEMBERS_PAGE = 25  # a community's members, strongest first
+LOGGED_SHOWN = 10
+NOT_FOLLOWED_SHOWN = 10
 WEEKS_SHOWN = 4
 
 
@@ -91,7 +92,7 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "first_name", "last_name", "display_name", "company", "strength"
     )
     page = counted_page(
-        members.order_by("-strength", "first_name", "pk"), request.GET.get("page"), PAGE_SIZE
+        members.order_by("-strength", "first_name", "pk"), request.GET.get("page"), MEMBERS_PAGE
     )
     last_here = dict(
         Interaction.contacts.through.objects.filter(

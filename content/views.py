@@ -19,7 +19,7 @@ from content.models import Piece, Platform
 from content.scoping import get_piece_for, pieces_for
 from content.services import piece_delete, piece_save
 
-PAGE_SIZE = 30
+PAGE_SIZE = 20
 ENGAGEMENT = F("reactions") + F("comments") + F("shares")
 
 
