@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import local_today
+from capture.models import CapturedItem
 from communities.scoping import get_community_for
 from contacts import strength
 from contacts.forms import (
@@ -114,6 +115,11 @@ def filtered_contacts(request: HttpRequest, form: ContactFilterForm):  # type: i
     return contacts.order_by(*ContactFilterForm.SORTS[sort]), sort
 
 
+def was_captured() -> Exists:
+    """Whether an interaction was logged by itself, from the user's mail or calendar."""
+    return Exists(CapturedItem.objects.filter(interaction=OuterRef("pk")))
+
+
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET or None, owner=request.user)
     contacts, sort = filtered_contacts(request, form)
@@ -157,7 +163,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The latest few, each row carrying how many there are in all (COUNT(*) OVER ()), and the
     # others who were there.
     timeline = list(
-        contact.interactions.annotate(total=Window(Count("pk"))).prefetch_related(
+        contact.interactions.annotate(
+            total=Window(Count("pk")), captured=was_captured()
+        ).prefetch_related(
             Prefetch("contacts", queryset=mine.exclude(pk=contact.pk), to_attr="others")
         )[:TIMELINE_SIZE]
     )
@@ -374,10 +382,14 @@ def interaction_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def interaction_list(request: HttpRequest) -> HttpResponse:
-    interactions = interactions_for(request.user).prefetch_related(
-        Prefetch(
-            "contacts",
-            queryset=Contact.objects.only("pk", "first_name", "last_name", "display_name"),
+    interactions = (
+        interactions_for(request.user)
+        .annotate(captured=was_captured())
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.only("pk", "first_name", "last_name", "display_name"),
+            )
         )
     )
     kind = request.GET.get("kind", "")

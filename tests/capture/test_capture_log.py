@@ -248,3 +248,18 @@ def test_users_do_not_share_items_or_contacts(alice, bob, dana):
     assert mail(bob) is None  # dana is alice's contact, not bob's
     assert ReviewEntry.objects.get().user == bob
     assert CapturedItem.objects.filter(user=bob).get().source == SourceKind.FORWARD
+
+
+def test_a_captured_interaction_is_marked_on_the_contact_page_and_the_log(
+    alice, alice_client, dana
+):
+    from django.urls import reverse
+
+    from tests.contacts.factories import log
+
+    log(alice, dana, on=TODAY, today=TODAY, notes="Typed by hand")
+    mail(alice)
+    page = alice_client.get(reverse("contacts:detail", args=[dana.pk])).content.decode()
+    assert page.count('data-testid="captured"') == 1
+    listing = alice_client.get(reverse("contacts:interactions")).content.decode()
+    assert listing.count('data-testid="captured"') == 1
