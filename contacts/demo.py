@@ -30,6 +30,7 @@ from contacts.models import (
     Contact,
     ContactEmail,
     ContactPhone,
+    Context,
     Initiator,
     Interaction,
     Kind,
@@ -443,6 +444,13 @@ def _plan_contact(
         "met_on": met_on,
         "circle": circle,
         "notes": "",
+        # Old school friends are both; one in thirty is a friend or family (no draw, so the
+        # rest of the network stays the same for the same day).
+        "context": Context.BOTH
+        if source == Source.SCHOOL and circle in (Circle.INNER, Circle.CLOSE)
+        else Context.PERSONAL
+        if index % 30 == 7
+        else Context.PROFESSIONAL,
     }
     if rng.random() < 0.3:
         fields["notes"] = rng.choice(CONTACT_NOTES).format(

@@ -62,6 +62,17 @@ def test_it_gives_the_demo_user_150_contacts_in_every_circle(demo):
     assert contacts.count() == 150
     assert contacts.filter(archived=True).count() == 1  # as the README says: the list shows 149
     assert set(contacts.values_list("circle", flat=True)) == set(Circle.values)
+    # Mostly professional, with a few friends and family and old friends who are both: the
+    # focus in Settings has something to leave out.
+    contexts = dict(
+        contacts.order_by()
+        .values_list("context")
+        .annotate(n=Count("pk"))
+        .values_list("context", "n")
+    )
+    assert contexts["professional"] > 100
+    assert contexts["personal"] == 5
+    assert contexts.get("both", 0) >= 1
 
 
 def test_it_changes_nothing_when_run_again(demo):
