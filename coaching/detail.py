@@ -15,7 +15,7 @@ from accounts.models import CoachAssignment, CoachScope, User, focus_of
 from coaching.caseload import client_today
 from coaching.models import CoachNote, Suggestion
 from communities.models import Community, Role
-from content.models import Piece
+from content.models import ENGAGEMENT, Piece
 from events.models import Event
 from events.models import Status as EventStatus
 from goals.metrics import CATALOG
@@ -134,7 +134,7 @@ def showing_up(client: User, today: dt.date, *, sees_contacts: bool) -> dict[str
         ),
         **pieces.aggregate(
             shared=Count("pk"),
-            engagement=Sum("reactions") + Sum("comments") + Sum("shares"),
+            engagement=Sum(ENGAGEMENT),
         ),
     }
     found: dict[str, Any] = {"showing_up": counts, "showing_up_days": SHOWING_UP_DAYS}

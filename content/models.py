@@ -50,6 +50,10 @@ class Topic(models.Model):
         return self.name
 
 
+# A piece's engagement: its reactions, comments and shares (new followers are counted apart).
+ENGAGEMENT = models.F("reactions") + models.F("comments") + models.F("shares")
+
+
 class PieceQuerySet(models.QuerySet["Piece"]):
     def owned_by(self, user: object) -> PieceQuerySet:
         return self.filter(owner=user)

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import local_today
 from contacts.models import Contact, Interaction
 from content.forms import PieceForm
-from content.models import Piece, Platform
+from content.models import ENGAGEMENT, Piece, Platform
 from content.scoping import get_piece_for, pieces_for
 from content.services import piece_delete, piece_save
 
 PAGE_SIZE = 20
-ENGAGEMENT = F("reactions") + F("comments") + F("shares")
 
 
 def _what_works(user: Any) -> dict[str, list[dict[str, Any]]]:

@@ -66,7 +66,7 @@ from contacts.models import (
     Outcome,
     in_context,
 )
-from content.models import Piece, Platform
+from content.models import ENGAGEMENT, Piece, Platform
 from followups.models import FollowUp, FollowUpStatus
 from goals.models import Period
 
@@ -222,7 +222,6 @@ OUTCOME_DETAILS: Choices = tuple((o, label) for o, label in Outcome.choices if o
 CIRCLE_DETAILS: Choices = tuple(Circle.choices)
 OFFLINE = sorted(OFFLINE_CHANNELS)
 PLATFORM_DETAILS: Choices = tuple(Platform.choices)
-ENGAGEMENT = F("reactions") + F("comments") + F("shares")
 
 
 def _count(condition: Q) -> Count:
