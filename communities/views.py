@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -80,13 +80,16 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = local_today(request.user)
     week = monday(today)
     counted_here = Interaction.objects.counted().filter(community=community)
-    # Time given against time planned: this week and the weeks before it, in one query.
+    # Time given against time planned: this week and the weeks before it, summed by the database.
     since = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
     minutes = dict.fromkeys((since + dt.timedelta(weeks=n) for n in range(WEEKS_SHOWN)), 0)
-    for day, spent in counted_here.filter(occurred_on__gte=since).values_list(
-        "occurred_on", "duration_minutes"
+    for start, spent in (
+        counted_here.filter(occurred_on__gte=since)
+        .order_by()
+        .values_list(TruncWeek("occurred_on"))
+        .annotate(spent=Sum("duration_minutes"))
     ):
-        minutes[monday(day)] += spent or 0
+        minutes[start] += spent or 0
     # Members, strongest first; those on the page with the last day you met them there.
     members = community.members.active().only(
         "first_name", "last_name", "display_name", "company", "strength"

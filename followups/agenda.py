@@ -191,6 +191,21 @@ def _in_focus(focus: Mapping[int, str]) -> Q:
     return everyone
 
 
+def _add_birthdays(
+    agendas: Mapping[int, Agenda],
+    contacts: Iterable[Contact],
+    dates: Mapping[tuple[int, int], dt.date],
+) -> None:
+    """Put the contacts whose birthday falls on one of `dates` on their owner's agenda, by
+    date and then name."""
+    for contact in contacts:
+        day = dates.get((contact.birthday_month, contact.birthday_day))
+        if day is not None:
+            agendas[contact.owner_id].birthdays.append((contact, day))
+    for agenda in agendas.values():
+        agenda.birthdays.sort(key=lambda pair: (pair[1], pair[0].name.lower(), pair[0].pk))
+
+
 def _followup_in_focus(followup: FollowUp, focus: str) -> bool:
     """A follow-up stays on a focused agenda when one of its people is in the focus, or when it
     names nobody (it is about nothing the focus leaves out)."""
@@ -233,14 +248,9 @@ def agendas_for(
         .order_by("-occurred_on", "-pk")
     )
     theirs = Contact.objects.filter(focused, owner__in=user_ids).active().defer("search_text")
-    # 1. Birthdays this week (a handful).
     birthdays_on = birthday_dates(today)
-    birthdays: dict[int, list[tuple[Contact, dt.date]]] = defaultdict(list)
-    for c in theirs.filter(_birthday_q(birthdays_on)):
-        birthdays[c.owner_id].append((c, birthdays_on[(c.birthday_month, c.birthday_day)]))
-    for found in birthdays.values():
-        found.sort(key=lambda pair: (pair[1], pair[0].name.lower(), pair[0].pk))
-    # 2. How many are due, how many more come due this week, and the network by circle (the
+    birthday_q = _birthday_q(birthdays_on)
+    # 1. How many are due, how many more come due this week, and the network by circle (the
     # Today page's line), in one GROUP BY.
     counts: dict[int, dict[str, Any]] = {}
     for row in (
@@ -265,7 +275,7 @@ def agendas_for(
         mine["circles"][row["circle"]] = row["n"]
     # The goal plans: what they prioritise (step 4), and whether a review is due.
     contact_rank, objective_rank, reviewed = _plans(user_ids)
-    # 3. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
+    # 2. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
     followups: dict[int, list[FollowUp]] = defaultdict(list)
     for made in (
         FollowUp.objects.filter(owner__in=user_ids, status__in=PENDING, due_on__lte=today)
@@ -279,7 +289,7 @@ def agendas_for(
             today=today,
             checkins=[],
             followups=[],
-            birthdays=birthdays.get(pk, []),
+            birthdays=[],
             due_soon=counts[pk]["soon"] if pk in counts else 0,
             circles=counts[pk]["circles"] if pk in counts else {},
             logged=counts[pk]["logged"] if pk in counts else 0,
@@ -290,9 +300,11 @@ def agendas_for(
     }
     busy = [pk for pk in user_ids if (pk in counts and counts[pk]["due"]) or pk in followups]
     if not busy:
+        # Nothing due: only the birthdays this week (a handful) to read.
+        _add_birthdays(agendas, theirs.filter(birthday_q), birthdays_on)
         return agendas
 
-    # 4. What the goal plans say matters: their priorities, and the contacts they reach —
+    # 3. What the goal plans say matters: their priorities, and the contacts they reach —
     # named by a priority, targeted by a ranked objective, or with an interaction that served
     # one.
     ranked_ids: dict[int, set[int]] = {pk: set(contact_rank[pk]) for pk in busy}
@@ -300,33 +312,29 @@ def agendas_for(
     planners = [pk for pk in busy if objective_rank[pk]]
     due = Contact.objects.filter(focused, owner__in=busy, next_checkin_on__lte=today).active()
     if planners:
-        links = Objective.targets.through.objects.filter(
+        # The plans' targets and the due contacts that served a ranked objective, as rows of
+        # one shape read together.
+        targeted = Objective.targets.through.objects.filter(
             objective__plan__owner__in=planners, objective__plan__ended_on__isnull=True
-        ).values_list("objective__plan__owner_id", "contact_id", "objective_id")
-        for owner_id, contact_id, objective_id in links:
-            targets[owner_id][contact_id].append(objective_id)
-        for pk in planners:
-            ranks = objective_rank[pk]
-            ranked_ids[pk] |= {c for c, ids in targets[pk].items() if any(o in ranks for o in ids)}
+        ).values_list("objective__plan__owner_id", "contact_id", "objective_id", Value(True))
         served = Interaction.contacts.through.objects.filter(
             interaction__objective__in=[o for pk in planners for o in objective_rank[pk]],
             contact__in=due.filter(owner__in=planners).values("pk"),
-        ).values_list("contact__owner_id", "contact_id", "interaction__objective_id")
-        for owner_id, contact_id, objective_id in served:
-            if objective_id in objective_rank[owner_id]:
+        ).values_list("contact__owner_id", "contact_id", "interaction__objective_id", Value(False))
+        for owner_id, contact_id, objective_id, is_target in targeted.union(served, all=True):
+            if is_target:
+                targets[owner_id][contact_id].append(objective_id)
+            elif objective_id in objective_rank[owner_id]:
                 ranked_ids[owner_id].add(contact_id)
-    # 5. The due check-ins: the ranked ones whole, the rest ordered and cut by the database.
-    with_last = due.defer("search_text").annotate(
-        last_interaction_pk=Subquery(latest.values("pk")[:1])
-    )
+        for pk in planners:
+            ranks = objective_rank[pk]
+            ranked_ids[pk] |= {c for c, ids in targets[pk].items() if any(o in ranks for o in ids)}
+    # 4. The due check-ins — the ranked ones whole, the rest ordered and cut by the database —
+    # and this week's birthdays, in one statement. A due contact read for its birthday alone
+    # competes in the same order as the rest, so it is listed only where the cut would have.
     every_ranked = set().union(*ranked_ids.values())
-    candidates: dict[int, list[Contact]] = defaultdict(list)
-    if every_ranked:
-        for contact in with_last.filter(pk__in=every_ranked):
-            if contact.pk in ranked_ids[contact.owner_id]:
-                candidates[contact.owner_id].append(contact)
     if limit is None:
-        plain = with_last.exclude(pk__in=every_ranked)
+        wanted = Q(next_checkin_on__lte=today)
     else:
         # Each user's first `limit` in SQL_ORDER: one window over all of them, and only those
         # rows get their last interaction looked up.
@@ -336,9 +344,19 @@ def agendas_for(
             .annotate(place=Window(RowNumber(), partition_by=F("owner_id"), order_by=SQL_ORDER))
             .filter(place__lte=limit)
         )
-        plain = with_last.filter(pk__in=first.values("pk"))
-    for contact in plain.order_by():
-        candidates[contact.owner_id].append(contact)
+        wanted = Q(next_checkin_on__lte=today) & (
+            Q(pk__in=every_ranked) | Q(pk__in=first.values("pk"))
+        )
+    candidates: dict[int, list[Contact]] = defaultdict(list)
+    read = list(
+        theirs.filter(wanted | birthday_q)
+        .annotate(last_interaction_pk=Subquery(latest.values("pk")[:1]))
+        .order_by()
+    )
+    _add_birthdays(agendas, read, birthdays_on)
+    for contact in read:
+        if contact.next_checkin_on is not None and contact.next_checkin_on <= today:
+            candidates[contact.owner_id].append(contact)
     # The candidates' last interactions (with their notes, for the list) and what they served.
     last = Interaction.objects.in_bulk(
         [c.last_interaction_pk for found in candidates.values() for c in found]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Count, Exists, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -18,7 +21,7 @@ from django_celery_beat.models import PeriodicTask
 from accounts.models import local_today, local_zone
 from accounts.views import coach_lands_on_caseload
 from capture.scoping import entries_for
-from coaching.today import coach_messages
+from coaching.today import coach_messages, fresh_notes, pending_suggestions
 from contacts.models import Circle
 from events.scoping import events_for
 from followups.agenda import agenda_for
@@ -33,9 +36,25 @@ TODAY_LIMIT = 20
 def today(request: HttpRequest) -> HttpResponse:
     if coach_lands_on_caseload(request.user):
         return redirect("admin:coaching_client_changelist")
-    day = local_today(request.user)
-    agenda = agenda_for(request.user, today=day, limit=TODAY_LIMIT)
+    user = request.user
+    day = local_today(user)
+    agenda = agenda_for(user, today=day, limit=TODAY_LIMIT)
     circles = [(label, agenda.circles.get(value, 0)) for value, label in Circle.choices]
+    events_to_log = events_for(user).to_log(today=day, zone=local_zone(user))
+    # What else there may be to say, in one statement (most mornings there is nothing); the
+    # lists are read only when there is something in them.
+    pending = entries_for(user).pending().order_by().values("user").annotate(n=Count("pk"))
+    waiting = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            review_pending=Coalesce(Subquery(pending.values("n")), 0),
+            has_notes=Exists(fresh_notes(user)),
+            has_suggestions=Exists(pending_suggestions(user)),
+            has_events=Exists(events_to_log),
+        )
+        .get()
+    )
     context = {
         "agenda": agenda,
         "plan_review_due": agenda.plan_review_due(timezone.now()),
@@ -44,14 +63,12 @@ def today(request: HttpRequest) -> HttpResponse:
         "logged": agenda.logged,
         **snooze_days(day),
         "yesterday": day - timedelta(days=1),
-        "followup_form": FollowUpForm(owner=request.user, today=day),
-        **coach_messages(request.user),
-        "review_pending": entries_for(request.user).pending().count(),
-        "events_to_log": list(
-            events_for(request.user)
-            .to_log(today=day, zone=local_zone(request.user))
-            .order_by("-starts_at")
-        ),
+        "followup_form": FollowUpForm(owner=user, today=day),
+        **coach_messages(user, notes=waiting["has_notes"], suggestions=waiting["has_suggestions"]),
+        "review_pending": waiting["review_pending"],
+        "events_to_log": list(events_to_log.order_by("-starts_at"))
+        if waiting["has_events"]
+        else [],
     }
     return render(request, "today.html", context)
 

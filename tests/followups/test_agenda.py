@@ -297,10 +297,27 @@ def test_it_takes_as_many_queries_for_300_due_contacts_as_for_5(alice, bob):
     network(bob, 300)
     few, many = count_queries(alice), count_queries(bob)
     assert few == many
-    # birthdays, the counts, follow-ups and their contacts, priorities, target links, contacts
-    # an interaction served a ranked objective for, ranked and plain check-ins, objectives,
-    # the last interactions
-    assert many <= 11
+    # the counts, follow-ups and their contacts, priorities, target links with the contacts an
+    # interaction served a ranked objective for, the check-ins with the birthdays, their last
+    # interactions, objectives
+    assert many <= 8
+
+
+def test_a_busy_agenda_lists_the_birthdays_too_and_a_due_birthday_in_both_lists(alice):
+    many_due(alice, 30)
+    dana = due(alice, "Dana", days_overdue=40, circle="inner", birthday_month=6, birthday_day=17)
+    contact(alice, "Bea", birthday_month=6, birthday_day=15)
+    # Due, but left out by the limit; their birthday is still this week.
+    late = due(alice, "Late", days_overdue=0, circle="extended", birthday_month=6, birthday_day=16)
+    agenda = agenda_for(alice, today=TODAY, limit=10)
+    assert [(c.first_name, day) for c, day in agenda.birthdays] == [
+        ("Bea", dt.date(2026, 6, 15)),
+        ("Late", dt.date(2026, 6, 16)),
+        ("Dana", dt.date(2026, 6, 17)),
+    ]
+    assert names(agenda)[0] == "Dana"
+    assert late.first_name not in names(agenda)
+    assert (len(agenda.checkins), agenda.more_checkins) == (10, 22)
 
 
 # --- Several users at once (the digest's batches) ---------------------------------------------

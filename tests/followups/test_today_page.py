@@ -185,6 +185,14 @@ def test_it_takes_as_many_queries_for_300_due_contacts_as_for_5(client, alice, b
     assert few == many
 
 
+def test_a_busy_morning_takes_at_most_ten_queries(client, alice):
+    # Due check-ins, a plan that ranks them, follow-ups and a birthday; no coach, no review
+    # inbox, no event to log: the one statement that asks after those says so.
+    network(alice, 30)
+    client.force_login(alice)
+    assert count_queries(client) <= 10
+
+
 def test_it_lists_at_most_twenty_and_says_how_many_more(alice_client, alice):
     network(alice, 25)
     body = page(alice_client)
