@@ -111,27 +111,18 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # members) with nothing logged since and no follow-up waiting. Read from the community's
     # interactions, then their links, grouped by person: a test of membership would make the
     # database join every link of every member first.
-    waiting = FollowUp.objects.filter(contacts=OuterRef("contact_id"), status__in=PENDING)
+    waiting = FollowUp.objects.filter(contacts=OuterRef("pk"), status__in=PENDING)
     not_followed = (
-        Interaction.contacts.through.objects.filter(
-            interaction__in=counted_here, contact__archived=False
-        )
-        .values("contact_id", "contact__last_interaction_on")
-        .annotate(last_here=Max("interaction__occurred_on"))
-        .filter(
-            Q(contact__last_interaction_on__isnull=True)
-            | Q(contact__last_interaction_on__lte=F("last_here"))
-        )
+        Contact.objects.filter(archived=False, interactions__in=counted_here)
+        .only("first_name", "last_name", "display_name", "last_interaction_on")
+        .annotate(last_here=Max("interactions__occurred_on"))
+        .filter(Q(last_interaction_on__isnull=True) | Q(last_interaction_on__lte=F("last_here")))
         .exclude(Exists(waiting))
         # How many in all, on each row: one reading of the links rather than two.
-        .annotate(total=Window(Count("contact_id")))
-        .order_by("-last_here", "contact_id")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-last_here", "pk")
     )
     first = list(not_followed[:NOT_FOLLOWED_SHOWN])
-    shown = {row["contact_id"]: row["last_here"] for row in first}
-    people = Contact.objects.only("first_name", "last_name", "display_name").in_bulk(shown)
-    for pk, day in shown.items():
-        people[pk].last_here = day
     logged = (
         Interaction.objects.filter(community=community)
         .prefetch_related(
@@ -146,8 +137,8 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "weeks": [(start, minutes[start]) for start in sorted(minutes, reverse=True)],
         "this_week": minutes[week],
-        "not_followed": [people[pk] for pk in shown],
-        "not_followed_count": first[0]["total"] if first else 0,
+        "not_followed": first,
+        "not_followed_count": first[0].total if first else 0,
         "logged": logged,
         "today": today,
         # The tactics of the plan in force that point here.
