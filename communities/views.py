@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -31,7 +32,7 @@ from accounts.models import local_today
 from communities.forms import CommunityForm
 from communities.models import Community
 from communities.scoping import communities_for, get_community_for
-from contacts.models import Contact, Interaction
+from contacts.models import Contact, Interaction, Kind
 from followups.models import FollowUp
 from followups.services import PENDING
 from kpis.rollup import monday
@@ -113,9 +114,16 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # database join every link of every member first.
     waiting = FollowUp.objects.filter(contacts=OuterRef("pk"), status__in=PENDING)
     not_followed = (
-        Contact.objects.filter(archived=False, interactions__in=counted_here)
+        Contact.objects.annotate(
+            here=FilteredRelation(
+                "interactions",
+                condition=Q(interactions__community=community, interactions__private=False)
+                & ~Q(interactions__kind=Kind.NOTE),
+            )
+        )
+        .filter(archived=False, here__isnull=False)
         .only("first_name", "last_name", "display_name", "last_interaction_on")
-        .annotate(last_here=Max("interactions__occurred_on"))
+        .annotate(last_here=Max("here__occurred_on"))
         .filter(Q(last_interaction_on__isnull=True) | Q(last_interaction_on__lte=F("last_here")))
         .exclude(Exists(waiting))
         # How many in all, on each row: one reading of the links rather than two.
