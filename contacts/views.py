@@ -67,6 +67,21 @@ LIST_FIELDS = (
     "next_checkin_on",
 )
 NAME_FIELDS = ("first_name", "last_name", "display_name")
+# What a timeline row shows (and `sole_contact`, which says whether anyone else was there);
+# its links to an objective, community, event or piece stay behind.
+TIMELINE_FIELDS = (
+    "occurred_on",
+    "kind",
+    "channel",
+    "initiated_by",
+    "duration_minutes",
+    "quality",
+    "outcome",
+    "outcome_value",
+    "notes",
+    "private",
+    "sole_contact",
+)
 
 
 def _search_matches(user: Any, query: str) -> QuerySet:
@@ -171,9 +186,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = list(mine.filter(Q(introduced_by=contact) | Q(pk=contact.introduced_by_id)))
     # The latest few, each row carrying how many there are in all (COUNT(*) OVER ()).
     timeline = list(
-        contact.interactions.annotate(total=Window(Count("pk")), captured=was_captured())[
-            :TIMELINE_SIZE
-        ]
+        contact.interactions.only(*TIMELINE_FIELDS).annotate(
+            total=Window(Count("pk")), captured=was_captured()
+        )[:TIMELINE_SIZE]
     )
     # The others who were there: a row whose sole contact is this one has none, so only the
     # group rows (usually none of the latest) cost the prefetch's query.

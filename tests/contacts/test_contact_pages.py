@@ -272,9 +272,7 @@ def test_the_timeline_names_the_others_who_were_there(alice_client, alice):
     assert body.count(" · with ") == 1
 
 
-def test_the_timeline_follows_people_added_to_and_removed_from_an_interaction(
-    alice_client, alice
-):
+def test_the_timeline_follows_people_added_to_and_removed_from_an_interaction(alice_client, alice):
     dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
     coffee = log(alice, dana, on=dt.date(2026, 1, 2))
     url = reverse("contacts:detail", args=[dana.pk])
