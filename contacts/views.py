@@ -4,7 +4,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,6 +67,21 @@ LIST_FIELDS = (
     "next_checkin_on",
 )
 NAME_FIELDS = ("first_name", "last_name", "display_name")
+# What a timeline row shows (and `sole_contact`, which says whether anyone else was there);
+# its links to an objective, community, event or piece stay behind.
+TIMELINE_FIELDS = (
+    "occurred_on",
+    "kind",
+    "channel",
+    "initiated_by",
+    "duration_minutes",
+    "quality",
+    "outcome",
+    "outcome_value",
+    "notes",
+    "private",
+    "sole_contact",
+)
 
 
 def _search_matches(user: Any, query: str) -> QuerySet:
@@ -160,15 +184,21 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = Contact.objects.filter(owner=request.user).only(*NAME_FIELDS, "introduced_by")
     # Who introduced them and whom they introduced, in one query.
     people = list(mine.filter(Q(introduced_by=contact) | Q(pk=contact.introduced_by_id)))
-    # The latest few, each row carrying how many there are in all (COUNT(*) OVER ()), and the
-    # others who were there.
+    # The latest few, each row carrying how many there are in all (COUNT(*) OVER ()).
     timeline = list(
-        contact.interactions.annotate(
+        contact.interactions.only(*TIMELINE_FIELDS).annotate(
             total=Window(Count("pk")), captured=was_captured()
-        ).prefetch_related(
-            Prefetch("contacts", queryset=mine.exclude(pk=contact.pk), to_attr="others")
         )[:TIMELINE_SIZE]
     )
+    # The others who were there: a row whose sole contact is this one has none, so only the
+    # group rows (usually none of the latest) cost the prefetch's query.
+    groups = [i for i in timeline if i.sole_contact_id != contact.pk]
+    prefetch_related_objects(
+        groups, Prefetch("contacts", queryset=mine.exclude(pk=contact.pk), to_attr="others")
+    )
+    for interaction in timeline:
+        if interaction.sole_contact_id == contact.pk:
+            interaction.others = []
     context = {
         "contact": contact,
         "status": contact.checkin_status(today),

@@ -163,8 +163,8 @@ def test_the_contact_page_runs_the_same_few_queries_at_10_and_at_1000_interactio
     few = queries_of(lambda: alice_client.get(url))
     grow(990)
     assert queries_of(lambda: alice_client.get(url)) == few
-    # user, contact with its introducer, e-mails, phones, tags, introductions, timeline,
-    # who else was there, the strength's activity
+    # user, contact, e-mails, phones, tags, introductions, timeline, who else was there (the
+    # group rows only), the strength's activity
     assert few <= 10
 
 
@@ -270,6 +270,16 @@ def test_the_timeline_names_the_others_who_were_there(alice_client, alice):
     body = alice_client.get(reverse("contacts:detail", args=[dana.pk])).content.decode()
     assert body.count("with Erin, Finn") == 1
     assert body.count(" · with ") == 1
+
+
+def test_the_timeline_follows_people_added_to_and_removed_from_an_interaction(alice_client, alice):
+    dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
+    coffee = log(alice, dana, on=dt.date(2026, 1, 2))
+    url = reverse("contacts:detail", args=[dana.pk])
+    coffee.contacts.add(erin)
+    assert "with Erin" in alice_client.get(url).content.decode()
+    coffee.contacts.remove(erin)
+    assert " · with " not in alice_client.get(url).content.decode()
 
 
 def test_deleting_asks_first_and_says_what_goes(alice_client, alice):
