@@ -241,10 +241,11 @@ def _narrowed(field: str, scope: Scope) -> Q:
 
 
 def _share(part: Q, scope: Scope) -> Expression:
-    """`part` as a percentage of the audience's rows: two counts of the same query, NULL
-    (not a division by zero) when there are none."""
-    whole = _count(scope.audience)
-    return Cast(_count(part & scope.audience), FloatField()) * 100 / NullIf(whole, 0)
+    """`part` as a percentage of the audience's rows: the average of 100 for a row in `part`
+    and 0 for any other, so the audience is tested once a row; NULL when there are none. In
+    floating point, as the count of `part` times 100 over the count of rows was."""
+    flag = Case(When(part, then=Value(100)), default=Value(0))
+    return Avg(Cast(flag, FloatField()), filter=scope.audience or None)
 
 
 def _added_in(scope: Scope, *narrower: Q) -> Q:
@@ -678,7 +679,7 @@ def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | Non
         links = Piece.engaged.through.objects.filter(piece=OuterRef("pk"))
         return Q(Exists(links.filter(through)))
     if groups is not None:
-        grouped = Q(sole_contact__isnull=True) & groups.test(through)
+        grouped = groups.test(through)  # the table holds group interactions only
     else:
         links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
         grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
@@ -730,13 +731,15 @@ def _queries(
         first, last = window or (start, end)
         if last < first:
             raise ValueError("A period cannot end before it starts.")
-        # The query reads the union of the specs' windows; each keeps to its own.
+        # The query reads the union of the specs' windows; each keeps to its own, as one
+        # BETWEEN of dates (its last day included): one lookup to build rather than two.
+        days = (first, last - dt.timedelta(days=1))
         if metric.source == "interactions":
-            rows = Q(occurred_on__gte=first, occurred_on__lt=last)
+            rows = Q(occurred_on__range=days)
         elif metric.source == "followups":
-            rows = Q(done_on__gte=first, done_on__lt=last)
+            rows = Q(done_on__range=days)
         elif metric.source == "pieces":
-            rows = Q(published_on__gte=first, published_on__lt=last)
+            rows = Q(published_on__range=days)
         else:
             rows = Q()
         if audience and metric.source == "contacts":
