@@ -50,7 +50,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Least, NullIf
+from django.db.models.functions import Cast, Coalesce, Least
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 

@@ -208,7 +208,7 @@ def plan_numbers(
         specs[f"objective-{objective.pk}"] = Spec(
             objective.metric,
             objective.detail,
-            objective.audience_q() if objective.has_audience else None,
+            objective.audience_q() or None,  # an empty Q: everyone
             windows[objective.pk],
         )
     for platform in {tactic.platform for tactic in tactics if tactic.active}:
