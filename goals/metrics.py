@@ -139,7 +139,8 @@ class Scope:
     end: dt.date  # exclusive
     today: Expression  # the owner's local date at the moment of reading, per row
     detail: str  # "" when the metric is not narrowed
-    audience: Q  # the source's rows in the audience (interactions: and in the window)
+    window: Q  # the source's rows in [start, end); empty when the statement reads no others
+    audience: Q  # the source's rows in the audience
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,12 @@ class Spec(NamedTuple):
 
 
 CATALOG: dict[str, Metric] = {}
+# The local date a row of each source counts on (contacts: any, as of the period's end).
+DATED_BY: dict[Source, str] = {
+    "interactions": "occurred_on",
+    "followups": "done_on",
+    "pieces": "published_on",
+}
 
 
 def register(
@@ -230,14 +237,21 @@ def _count(condition: Q) -> Count:
     return Count("owner", filter=condition or None)
 
 
-# Each metric's own test comes before the scope's window and audience: the database checks a
-# filter's conditions in order and stops at the first that fails, and most rows fail a kind
-# or a channel at once, where the audience may have to look at a group's links.
+def _where(scope: Scope, test: Q) -> Q:
+    """The rows a metric reads: in its window, passing its own `test`, in its audience.
+
+    In that order: the database checks a filter's conditions in order and stops at the first
+    that fails. The statement reads the union of its specs' windows, so one comparison of
+    dates turns away most rows of a week's or a month's metric; a kind or a channel turns
+    away most of the rest, before the audience, which may look at a group's links."""
+    return scope.window & test & scope.audience
 
 
-def _narrowed(field: str, scope: Scope) -> Q:
-    """The audience, narrowed to the scope's detail as a value of `field` when there is one."""
-    return Q(**{field: scope.detail}) & scope.audience if scope.detail else scope.audience
+def _narrowed(field: str, scope: Scope, test: Q | None = None) -> Q:
+    """The scope's rows passing `test`, narrowed to its detail as a value of `field` when there
+    is one."""
+    detail = Q(**{field: scope.detail}) if scope.detail else Q()
+    return _where(scope, detail & (test or Q()))
 
 
 def _share(part: Q, scope: Scope) -> Expression:
@@ -245,7 +259,7 @@ def _share(part: Q, scope: Scope) -> Expression:
     and 0 for any other, so the audience is tested once a row; NULL when there are none. In
     floating point, as the count of `part` times 100 over the count of rows was."""
     flag = Case(When(part, then=Value(100)), default=Value(0))
-    return Avg(Cast(flag, FloatField()), filter=scope.audience or None)
+    return Avg(Cast(flag, FloatField()), filter=_where(scope, Q()) or None)
 
 
 def _added_in(scope: Scope, *narrower: Q) -> Q:
@@ -327,7 +341,7 @@ def _interactions_by_channel(scope: Scope) -> Expression:
     help="Interactions you rated 4 or 5, or that they started.",
 )
 def _meaningful_connections(scope: Scope) -> Expression:
-    return _count((Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)) & scope.audience)
+    return _count(_where(scope, Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)))
 
 
 @register(
@@ -360,7 +374,7 @@ def _online_share(scope: Scope) -> Expression:
     help="Introductions you made between people.",
 )
 def _introductions_made(scope: Scope) -> Expression:
-    return _count(Q(kind=Kind.INTRODUCTION) & scope.audience)
+    return _count(_where(scope, Q(kind=Kind.INTRODUCTION)))
 
 
 @register(
@@ -382,7 +396,7 @@ def _introductions_received(scope: Scope) -> Expression:
     help="Times you helped someone.",
 )
 def _help_given(scope: Scope) -> Expression:
-    return _count(Q(kind=Kind.HELP_GIVEN) & scope.audience)
+    return _count(_where(scope, Q(kind=Kind.HELP_GIVEN)))
 
 
 @register(
@@ -393,7 +407,7 @@ def _help_given(scope: Scope) -> Expression:
     help="Times someone helped you.",
 )
 def _help_received(scope: Scope) -> Expression:
-    return _count(Q(kind=Kind.HELP_RECEIVED) & scope.audience)
+    return _count(_where(scope, Q(kind=Kind.HELP_RECEIVED)))
 
 
 @register(
@@ -405,7 +419,7 @@ def _help_received(scope: Scope) -> Expression:
     help="Interactions that led somewhere: an opportunity, a referral, a client…",
 )
 def _outcomes(scope: Scope) -> Expression:
-    return _count(~Q(outcome=Outcome.NONE) & _narrowed("outcome", scope))
+    return _count(_narrowed("outcome", scope, ~Q(outcome=Outcome.NONE)))
 
 
 @register(
@@ -428,7 +442,7 @@ def _outcome_value(scope: Scope) -> Expression:
     help="Follow-ups you marked done, by the day you did.",
 )
 def _followups_done(scope: Scope) -> Expression:
-    return _count(Q(status=FollowUpStatus.DONE) & scope.audience)
+    return _count(_where(scope, Q(status=FollowUpStatus.DONE)))
 
 
 @register(
@@ -439,7 +453,7 @@ def _followups_done(scope: Scope) -> Expression:
     help="Follow-ups you marked done by the date you had set.",
 )
 def _followups_on_time(scope: Scope) -> Expression:
-    return _count(Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on")) & scope.audience)
+    return _count(_where(scope, Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on"))))
 
 
 @register(
@@ -465,7 +479,7 @@ def _minutes_spent(scope: Scope) -> Expression:
 )
 def _contacts_overdue(scope: Scope) -> Expression:
     as_of = Least(Value(scope.end), scope.today)
-    return _count(Q(archived=False, next_checkin_on__lt=as_of) & scope.audience)
+    return _count(_where(scope, Q(archived=False, next_checkin_on__lt=as_of)))
 
 
 @register(
@@ -478,7 +492,7 @@ def _contacts_overdue(scope: Scope) -> Expression:
     help="The average relationship strength (0–100) of your contacts, or of one circle.",
 )
 def _average_strength(scope: Scope) -> Expression:
-    return Avg("strength", filter=Q(archived=False) & _narrowed("circle", scope))
+    return Avg("strength", filter=_narrowed("circle", scope, Q(archived=False)))
 
 
 # --- Where you show up: events, communities, content -----------------------------------
@@ -492,7 +506,7 @@ def _average_strength(scope: Scope) -> Expression:
     help="Events where you met someone you logged (Events → Log who you met).",
 )
 def _events_attended(scope: Scope) -> Expression:
-    return Count("event", distinct=True, filter=Q(event__isnull=False) & scope.audience)
+    return Count("event", distinct=True, filter=_where(scope, Q(event__isnull=False)))
 
 
 @register(
@@ -503,7 +517,7 @@ def _events_attended(scope: Scope) -> Expression:
     help="The people you logged as met at an event, one per event.",
 )
 def _people_met_at_events(scope: Scope) -> Expression:
-    return _count(Q(event__isnull=False) & scope.audience)
+    return _count(_where(scope, Q(event__isnull=False)))
 
 
 @register(
@@ -514,7 +528,7 @@ def _people_met_at_events(scope: Scope) -> Expression:
     help="Communities where you logged at least one interaction.",
 )
 def _communities_active(scope: Scope) -> Expression:
-    return Count("community", distinct=True, filter=Q(community__isnull=False) & scope.audience)
+    return Count("community", distinct=True, filter=_where(scope, Q(community__isnull=False)))
 
 
 @register(
@@ -525,7 +539,7 @@ def _communities_active(scope: Scope) -> Expression:
     help="People you know who engaged with what you shared, one per piece.",
 )
 def _content_conversations(scope: Scope) -> Expression:
-    return _count(Q(piece__isnull=False) & scope.audience)
+    return _count(_where(scope, Q(piece__isnull=False)))
 
 
 @register(
@@ -725,30 +739,27 @@ def _queries(
         else LocalDate(Value(now or timezone.now()), _owner_timezone())
     )
     aliases = _aliases(specs)
+    span = _span(specs, start, end)
     queries: dict[Source, dict[str, Expression]] = {}
     for name, (key, detail, audience, window) in specs.items():
         metric = _metric(key, detail)
         first, last = window or (start, end)
         if last < first:
             raise ValueError("A period cannot end before it starts.")
-        # The query reads the union of the specs' windows; each keeps to its own, as one
-        # BETWEEN of dates (its last day included): one lookup to build rather than two.
-        days = (first, last - dt.timedelta(days=1))
-        if metric.source == "interactions":
-            rows = Q(occurred_on__range=days)
-        elif metric.source == "followups":
-            rows = Q(done_on__range=days)
-        elif metric.source == "pieces":
-            rows = Q(published_on__range=days)
-        else:
-            rows = Q()
+        # The query reads the union of the specs' windows (`_span`); a narrower one keeps to
+        # its own, as one BETWEEN of dates (its last day included).
+        dates = Q()
+        if (first, last) != span and metric.source in DATED_BY:
+            days = (first, last - dt.timedelta(days=1))
+            dates = Q(**{f"{DATED_BY[metric.source]}__range": days})
+        rows = Q()
         if audience and metric.source == "contacts":
             rows = audience
         elif audience and one_owner:
-            rows &= _with_audience(metric.source, audience, owners, groups)
+            rows = _with_audience(metric.source, audience, owners, groups)
         elif audience:
-            rows &= _audience(metric.source, audience, owners)
-        scope = Scope(first, last, as_of, detail or "", rows)
+            rows = _audience(metric.source, audience, owners)
+        scope = Scope(first, last, as_of, detail or "", dates, rows)
         queries.setdefault(metric.source, {})[aliases[name]] = metric.expression(scope)
     return queries
 
