@@ -189,7 +189,7 @@ class Spec(NamedTuple):
 
 
 CATALOG: dict[str, Metric] = {}
-# The local date a row of each source counts on (contacts: any, as of the period's end).
+# The local date each dated source's row counts on (a contact counts as of a period's end).
 DATED_BY: dict[Source, str] = {
     "interactions": "occurred_on",
     "followups": "done_on",
@@ -255,9 +255,9 @@ def _narrowed(field: str, scope: Scope, test: Q | None = None) -> Q:
 
 
 def _share(part: Q, scope: Scope) -> Expression:
-    """`part` as a percentage of the audience's rows: the average of 100 for a row in `part`
-    and 0 for any other, so the audience is tested once a row; NULL when there are none. In
-    floating point, as the count of `part` times 100 over the count of rows was."""
+    """`part` as a percentage of the scope's rows, NULL (no division by zero) when there are
+    none: the average of 100 for a row in `part` and 0 for any other, so the audience is
+    tested once a row. In floating point, the same number as 100 times part over whole."""
     flag = Case(When(part, then=Value(100)), default=Value(0))
     return Avg(Cast(flag, FloatField()), filter=_where(scope, Q()) or None)
 
