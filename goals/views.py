@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
@@ -117,7 +117,10 @@ def plan_objectives(plan: GoalPlan) -> list[Objective]:
     )
 
 
-def with_objectives(rows: list[Any], objectives: list[Objective]) -> list[Any]:
+PlanPart = TypeVar("PlanPart", Tactic, Priority)
+
+
+def with_objectives(rows: list[PlanPart], objectives: list[Objective]) -> list[PlanPart]:
     """The tactics or priorities `rows`, each given its objective from the plan's `objectives`,
     already read, rather than from a join (an objective of another plan is read when asked)."""
     by_pk = {objective.pk: objective for objective in objectives}
