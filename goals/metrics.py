@@ -631,17 +631,23 @@ GROUPS = "audience_groups"
 class _Groups:
     """The audiences a one-owner query tests on group interactions (those with no
     `sole_contact`), each a column of one grouped table of flags (`GROUPS`): for each group
-    interaction in the period, 1 when any of its contacts is in that audience. The statement
+    interaction in the windows of the specs that test it, 1 when any of its contacts is in
+    that audience. The statement
     reads it as a WITH, and each audience is then an uncorrelated IN over it, which the
     database reads once and hashes; an EXISTS per audience cost the planner more than the
     rows cost to read."""
 
     def __init__(self) -> None:
         self.columns: dict[Hashable, tuple[str, Q]] = {}
+        self.window: tuple[dt.date, dt.date] | None = None  # the dates the tests read
 
-    def test(self, through: Q) -> Q:
-        """Whether the row (a group interaction) has a contact in the audience `through` (a
-        filter on the links): equal filters (Q's own equality) share a column."""
+    def test(self, through: Q, window: tuple[dt.date, dt.date]) -> Q:
+        """Whether the row (a group interaction in `window`) has a contact in the audience
+        `through` (a filter on the links): equal filters (Q's own equality) share a column."""
+        first, last = window
+        if self.window is not None:
+            first, last = min(first, self.window[0]), max(last, self.window[1])
+        self.window = first, last
         key: Hashable = through
         try:
             hash(through)
@@ -655,8 +661,11 @@ class _Groups:
         flagged = f"SELECT {link} FROM {GROUPS} WHERE {column} = 1"  # noqa: S608 (no user text)
         return Q(pk__in=RawSQL(flagged, []))  # noqa: S611 (no user text)
 
-    def rows(self, owner: Q, start: dt.date, end: dt.date) -> QuerySet[Any]:
-        """The table of flags, one row per group interaction in ``[start, end)``."""
+    def rows(self, owner: Q) -> QuerySet[Any]:
+        """The table of flags, one row per group interaction in the window the tests read."""
+        if self.window is None:
+            raise ValueError("No audience tests group interactions.")
+        start, end = self.window
         links = Interaction.contacts.through.objects.filter(
             Q(interaction__sole_contact__isnull=True),
             Q(interaction__occurred_on__gte=start, interaction__occurred_on__lt=end),
@@ -669,17 +678,24 @@ class _Groups:
         return links.order_by().values("interaction_id").annotate(**flags)
 
 
-def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | None = None) -> Q:
+def _with_audience(
+    source: Source,
+    audience: Q,
+    owners: Q,
+    groups: _Groups | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+) -> Q:
     """The rows of a linked source with a contact in the audience, for one owner, asked of each
     row in the period.
 
     An interaction with one contact (most of them) is joined to that contact by its
     `sole_contact`, and the audience is a test of the joined row; only a group interaction,
     whose `sole_contact` is NULL, looks at its links: in the statement's table of group flags
-    when there is one (`_Groups`), else with an EXISTS. (Grouping the period's rows with their
-    links, or an IN over the audience's links of all time as in `_audience`, costs a join of
-    every row with the link table.) An audience that is more than field lookups is read as
-    the set of the owner's contacts in it, which the database reads once and hashes."""
+    when there is one (`_Groups`, told the spec's `window`), else with an EXISTS. (Grouping
+    the period's rows with their links, or an IN over the audience's links of all time as in
+    `_audience`, costs a join of every row with the link table.) An audience that is more
+    than field lookups is read as the set of the owner's contacts in it, which the database
+    reads once and hashes."""
     through = _on("contact", audience)
     if through is None:
         members = Contact.objects.filter(owners, audience).values("pk")
@@ -692,8 +708,8 @@ def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | Non
     if source == "pieces":
         links = Piece.engaged.through.objects.filter(piece=OuterRef("pk"))
         return Q(Exists(links.filter(through)))
-    if groups is not None:
-        grouped = groups.test(through)  # the table holds group interactions only
+    if groups is not None and window is not None:
+        grouped = groups.test(through, window)  # the table holds group interactions only
     else:
         links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
         grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
@@ -756,7 +772,7 @@ def _queries(
         if audience and metric.source == "contacts":
             rows = audience
         elif audience and one_owner:
-            rows = _with_audience(metric.source, audience, owners, groups)
+            rows = _with_audience(metric.source, audience, owners, groups, (first, last))
         elif audience:
             rows = _audience(metric.source, audience, owners)
         scope = Scope(first, last, as_of, detail or "", dates, rows)
@@ -802,7 +818,7 @@ def _one_user_parts(
         _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
         for source, aggregates in queries.items()
     ]
-    return (groups.rows(owner, *span) if groups.columns else None), parts
+    return (groups.rows(owner) if groups.columns else None), parts
 
 
 def for_user(
