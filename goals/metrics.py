@@ -50,7 +50,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Least, NullIf
+from django.db.models.functions import Cast, Coalesce, Least
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
@@ -139,7 +139,8 @@ class Scope:
     end: dt.date  # exclusive
     today: Expression  # the owner's local date at the moment of reading, per row
     detail: str  # "" when the metric is not narrowed
-    audience: Q  # the source's rows in the audience (interactions: and in the window)
+    window: Q  # the source's rows in [start, end); empty when the statement reads no others
+    audience: Q  # the source's rows in the audience
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,12 @@ class Spec(NamedTuple):
 
 
 CATALOG: dict[str, Metric] = {}
+# The local date each dated source's row counts on (a contact counts as of a period's end).
+DATED_BY: dict[Source, str] = {
+    "interactions": "occurred_on",
+    "followups": "done_on",
+    "pieces": "published_on",
+}
 
 
 def register(
@@ -230,21 +237,29 @@ def _count(condition: Q) -> Count:
     return Count("owner", filter=condition or None)
 
 
-# Each metric's own test comes before the scope's window and audience: the database checks a
-# filter's conditions in order and stops at the first that fails, and most rows fail a kind
-# or a channel at once, where the audience may have to look at a group's links.
+def _where(scope: Scope, test: Q) -> Q:
+    """The rows a metric reads: in its window, passing its own `test`, in its audience.
+
+    In that order: the database checks a filter's conditions in order and stops at the first
+    that fails. The statement reads the union of its specs' windows, so one comparison of
+    dates turns away most rows of a week's or a month's metric; a kind or a channel turns
+    away most of the rest, before the audience, which may look at a group's links."""
+    return scope.window & test & scope.audience
 
 
-def _narrowed(field: str, scope: Scope) -> Q:
-    """The audience, narrowed to the scope's detail as a value of `field` when there is one."""
-    return Q(**{field: scope.detail}) & scope.audience if scope.detail else scope.audience
+def _narrowed(field: str, scope: Scope, test: Q | None = None) -> Q:
+    """The scope's rows passing `test`, narrowed to its detail as a value of `field` when there
+    is one."""
+    detail = Q(**{field: scope.detail}) if scope.detail else Q()
+    return _where(scope, detail & (test or Q()))
 
 
 def _share(part: Q, scope: Scope) -> Expression:
-    """`part` as a percentage of the audience's rows: two counts of the same query, NULL
-    (not a division by zero) when there are none."""
-    whole = _count(scope.audience)
-    return Cast(_count(part & scope.audience), FloatField()) * 100 / NullIf(whole, 0)
+    """`part` as a percentage of the scope's rows, NULL (no division by zero) when there are
+    none: the average of 100 for a row in `part` and 0 for any other, so the audience is
+    tested once a row. In floating point, the same number as 100 times part over whole."""
+    flag = Case(When(part, then=Value(100)), default=Value(0))
+    return Avg(Cast(flag, FloatField()), filter=_where(scope, Q()) or None)
 
 
 def _added_in(scope: Scope, *narrower: Q) -> Q:
@@ -326,7 +341,7 @@ def _interactions_by_channel(scope: Scope) -> Expression:
     help="Interactions you rated 4 or 5, or that they started.",
 )
 def _meaningful_connections(scope: Scope) -> Expression:
-    return _count((Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)) & scope.audience)
+    return _count(_where(scope, Q(quality__gte=4) | Q(initiated_by=Initiator.THEM)))
 
 
 @register(
@@ -359,7 +374,7 @@ def _online_share(scope: Scope) -> Expression:
     help="Introductions you made between people.",
 )
 def _introductions_made(scope: Scope) -> Expression:
-    return _count(Q(kind=Kind.INTRODUCTION) & scope.audience)
+    return _count(_where(scope, Q(kind=Kind.INTRODUCTION)))
 
 
 @register(
@@ -381,7 +396,7 @@ def _introductions_received(scope: Scope) -> Expression:
     help="Times you helped someone.",
 )
 def _help_given(scope: Scope) -> Expression:
-    return _count(Q(kind=Kind.HELP_GIVEN) & scope.audience)
+    return _count(_where(scope, Q(kind=Kind.HELP_GIVEN)))
 
 
 @register(
@@ -392,7 +407,7 @@ def _help_given(scope: Scope) -> Expression:
     help="Times someone helped you.",
 )
 def _help_received(scope: Scope) -> Expression:
-    return _count(Q(kind=Kind.HELP_RECEIVED) & scope.audience)
+    return _count(_where(scope, Q(kind=Kind.HELP_RECEIVED)))
 
 
 @register(
@@ -404,7 +419,7 @@ def _help_received(scope: Scope) -> Expression:
     help="Interactions that led somewhere: an opportunity, a referral, a client…",
 )
 def _outcomes(scope: Scope) -> Expression:
-    return _count(~Q(outcome=Outcome.NONE) & _narrowed("outcome", scope))
+    return _count(_narrowed("outcome", scope, ~Q(outcome=Outcome.NONE)))
 
 
 @register(
@@ -427,7 +442,7 @@ def _outcome_value(scope: Scope) -> Expression:
     help="Follow-ups you marked done, by the day you did.",
 )
 def _followups_done(scope: Scope) -> Expression:
-    return _count(Q(status=FollowUpStatus.DONE) & scope.audience)
+    return _count(_where(scope, Q(status=FollowUpStatus.DONE)))
 
 
 @register(
@@ -438,7 +453,7 @@ def _followups_done(scope: Scope) -> Expression:
     help="Follow-ups you marked done by the date you had set.",
 )
 def _followups_on_time(scope: Scope) -> Expression:
-    return _count(Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on")) & scope.audience)
+    return _count(_where(scope, Q(status=FollowUpStatus.DONE, done_on__lte=F("due_on"))))
 
 
 @register(
@@ -464,7 +479,7 @@ def _minutes_spent(scope: Scope) -> Expression:
 )
 def _contacts_overdue(scope: Scope) -> Expression:
     as_of = Least(Value(scope.end), scope.today)
-    return _count(Q(archived=False, next_checkin_on__lt=as_of) & scope.audience)
+    return _count(_where(scope, Q(archived=False, next_checkin_on__lt=as_of)))
 
 
 @register(
@@ -477,7 +492,7 @@ def _contacts_overdue(scope: Scope) -> Expression:
     help="The average relationship strength (0–100) of your contacts, or of one circle.",
 )
 def _average_strength(scope: Scope) -> Expression:
-    return Avg("strength", filter=Q(archived=False) & _narrowed("circle", scope))
+    return Avg("strength", filter=_narrowed("circle", scope, Q(archived=False)))
 
 
 # --- Where you show up: events, communities, content -----------------------------------
@@ -491,7 +506,7 @@ def _average_strength(scope: Scope) -> Expression:
     help="Events where you met someone you logged (Events → Log who you met).",
 )
 def _events_attended(scope: Scope) -> Expression:
-    return Count("event", distinct=True, filter=Q(event__isnull=False) & scope.audience)
+    return Count("event", distinct=True, filter=_where(scope, Q(event__isnull=False)))
 
 
 @register(
@@ -502,7 +517,7 @@ def _events_attended(scope: Scope) -> Expression:
     help="The people you logged as met at an event, one per event.",
 )
 def _people_met_at_events(scope: Scope) -> Expression:
-    return _count(Q(event__isnull=False) & scope.audience)
+    return _count(_where(scope, Q(event__isnull=False)))
 
 
 @register(
@@ -513,7 +528,7 @@ def _people_met_at_events(scope: Scope) -> Expression:
     help="Communities where you logged at least one interaction.",
 )
 def _communities_active(scope: Scope) -> Expression:
-    return Count("community", distinct=True, filter=Q(community__isnull=False) & scope.audience)
+    return Count("community", distinct=True, filter=_where(scope, Q(community__isnull=False)))
 
 
 @register(
@@ -524,7 +539,7 @@ def _communities_active(scope: Scope) -> Expression:
     help="People you know who engaged with what you shared, one per piece.",
 )
 def _content_conversations(scope: Scope) -> Expression:
-    return _count(Q(piece__isnull=False) & scope.audience)
+    return _count(_where(scope, Q(piece__isnull=False)))
 
 
 @register(
@@ -616,17 +631,23 @@ GROUPS = "audience_groups"
 class _Groups:
     """The audiences a one-owner query tests on group interactions (those with no
     `sole_contact`), each a column of one grouped table of flags (`GROUPS`): for each group
-    interaction in the period, 1 when any of its contacts is in that audience. The statement
+    interaction in the windows of the specs that test it, 1 when any of its contacts is in
+    that audience. The statement
     reads it as a WITH, and each audience is then an uncorrelated IN over it, which the
     database reads once and hashes; an EXISTS per audience cost the planner more than the
     rows cost to read."""
 
     def __init__(self) -> None:
         self.columns: dict[Hashable, tuple[str, Q]] = {}
+        self.window: tuple[dt.date, dt.date] | None = None  # the dates the tests read
 
-    def test(self, through: Q) -> Q:
-        """Whether the row (a group interaction) has a contact in the audience `through` (a
-        filter on the links): equal filters (Q's own equality) share a column."""
+    def test(self, through: Q, window: tuple[dt.date, dt.date]) -> Q:
+        """Whether the row (a group interaction in `window`) has a contact in the audience
+        `through` (a filter on the links): equal filters (Q's own equality) share a column."""
+        first, last = window
+        if self.window is not None:
+            first, last = min(first, self.window[0]), max(last, self.window[1])
+        self.window = first, last
         key: Hashable = through
         try:
             hash(through)
@@ -640,8 +661,11 @@ class _Groups:
         flagged = f"SELECT {link} FROM {GROUPS} WHERE {column} = 1"  # noqa: S608 (no user text)
         return Q(pk__in=RawSQL(flagged, []))  # noqa: S611 (no user text)
 
-    def rows(self, owner: Q, start: dt.date, end: dt.date) -> QuerySet[Any]:
-        """The table of flags, one row per group interaction in ``[start, end)``."""
+    def rows(self, owner: Q) -> QuerySet[Any]:
+        """The table of flags, one row per group interaction in the window the tests read."""
+        if self.window is None:
+            raise ValueError("No audience tests group interactions.")
+        start, end = self.window
         links = Interaction.contacts.through.objects.filter(
             Q(interaction__sole_contact__isnull=True),
             Q(interaction__occurred_on__gte=start, interaction__occurred_on__lt=end),
@@ -654,17 +678,24 @@ class _Groups:
         return links.order_by().values("interaction_id").annotate(**flags)
 
 
-def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | None = None) -> Q:
+def _with_audience(
+    source: Source,
+    audience: Q,
+    owners: Q,
+    groups: _Groups | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+) -> Q:
     """The rows of a linked source with a contact in the audience, for one owner, asked of each
     row in the period.
 
     An interaction with one contact (most of them) is joined to that contact by its
     `sole_contact`, and the audience is a test of the joined row; only a group interaction,
     whose `sole_contact` is NULL, looks at its links: in the statement's table of group flags
-    when there is one (`_Groups`), else with an EXISTS. (Grouping the period's rows with their
-    links, or an IN over the audience's links of all time as in `_audience`, costs a join of
-    every row with the link table.) An audience that is more than field lookups is read as
-    the set of the owner's contacts in it, which the database reads once and hashes."""
+    when there is one (`_Groups`, told the spec's `window`), else with an EXISTS. (Grouping
+    the period's rows with their links, or an IN over the audience's links of all time as in
+    `_audience`, costs a join of every row with the link table.) An audience that is more
+    than field lookups is read as the set of the owner's contacts in it, which the database
+    reads once and hashes."""
     through = _on("contact", audience)
     if through is None:
         members = Contact.objects.filter(owners, audience).values("pk")
@@ -677,8 +708,8 @@ def _with_audience(source: Source, audience: Q, owners: Q, groups: _Groups | Non
     if source == "pieces":
         links = Piece.engaged.through.objects.filter(piece=OuterRef("pk"))
         return Q(Exists(links.filter(through)))
-    if groups is not None:
-        grouped = Q(sole_contact__isnull=True) & groups.test(through)
+    if groups is not None and window is not None:
+        grouped = groups.test(through, window)  # the table holds group interactions only
     else:
         links = Interaction.contacts.through.objects.filter(interaction=OuterRef("pk"))
         grouped = Q(sole_contact__isnull=True) & Q(Exists(links.filter(through)))
@@ -724,28 +755,27 @@ def _queries(
         else LocalDate(Value(now or timezone.now()), _owner_timezone())
     )
     aliases = _aliases(specs)
+    span = _span(specs, start, end)
     queries: dict[Source, dict[str, Expression]] = {}
     for name, (key, detail, audience, window) in specs.items():
         metric = _metric(key, detail)
         first, last = window or (start, end)
         if last < first:
             raise ValueError("A period cannot end before it starts.")
-        # The query reads the union of the specs' windows; each keeps to its own.
-        if metric.source == "interactions":
-            rows = Q(occurred_on__gte=first, occurred_on__lt=last)
-        elif metric.source == "followups":
-            rows = Q(done_on__gte=first, done_on__lt=last)
-        elif metric.source == "pieces":
-            rows = Q(published_on__gte=first, published_on__lt=last)
-        else:
-            rows = Q()
+        # The query reads the union of the specs' windows (`_span`); a narrower one keeps to
+        # its own, as one BETWEEN of dates (its last day included).
+        dates = Q()
+        if (first, last) != span and metric.source in DATED_BY:
+            days = (first, last - dt.timedelta(days=1))
+            dates = Q(**{f"{DATED_BY[metric.source]}__range": days})
+        rows = Q()
         if audience and metric.source == "contacts":
             rows = audience
         elif audience and one_owner:
-            rows &= _with_audience(metric.source, audience, owners, groups)
+            rows = _with_audience(metric.source, audience, owners, groups, (first, last))
         elif audience:
-            rows &= _audience(metric.source, audience, owners)
-        scope = Scope(first, last, as_of, detail or "", rows)
+            rows = _audience(metric.source, audience, owners)
+        scope = Scope(first, last, as_of, detail or "", dates, rows)
         queries.setdefault(metric.source, {})[aliases[name]] = metric.expression(scope)
     return queries
 
@@ -788,7 +818,7 @@ def _one_user_parts(
         _rows(source, *span).filter(owner).values("owner_id").annotate(**aggregates)
         for source, aggregates in queries.items()
     ]
-    return (groups.rows(owner, *span) if groups.columns else None), parts
+    return (groups.rows(owner) if groups.columns else None), parts
 
 
 def for_user(

@@ -18,6 +18,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from goals.metrics import CATALOG, Metric, Number, Spec, for_user, period_window
@@ -47,7 +48,10 @@ def _plural(count: int, word: str) -> str:
 
 @dataclass(frozen=True)
 class Progress:
-    """One objective's number over its current period, against its target."""
+    """One objective's number over its current period, against its target.
+
+    Frozen, so what a page reads several times (the status, the label, the bar's width) is
+    worked out once: `cached_property` stores past the frozen `__setattr__`."""
 
     objective: Objective
     metric: Metric
@@ -73,7 +77,7 @@ class Progress:
     def ended(self) -> bool:
         return self.today >= self.end
 
-    @property
+    @cached_property
     def expected(self) -> Decimal:
         """What the pace asks for by today (the target itself for a level)."""
         if not self.metric.cumulative:
@@ -89,7 +93,7 @@ class Progress:
             return Decimal(self.value) <= self.target
         return Decimal(self.value) >= self.target
 
-    @property
+    @cached_property
     def status(self) -> str:
         if self.value is None:
             return Status.NO_DATA
@@ -103,7 +107,7 @@ class Progress:
             return Status.DONE if self.reached else Status.MISSED
         return Status.ON_TRACK if self.reached else Status.BEHIND
 
-    @property
+    @cached_property
     def percent(self) -> int:
         """How full the progress bar is, 0–100."""
         if self.value is None:
@@ -124,7 +128,7 @@ class Progress:
             return f"{text} min"
         return text
 
-    @property
+    @cached_property
     def label(self) -> str:
         """In words: "behind: 2 of 6 with 10 days left"."""
         status = self.status
@@ -204,7 +208,7 @@ def plan_numbers(
         specs[f"objective-{objective.pk}"] = Spec(
             objective.metric,
             objective.detail,
-            objective.audience_q() if objective.has_audience else None,
+            objective.audience_q() or None,  # an empty Q: everyone
             windows[objective.pk],
         )
     for platform in {tactic.platform for tactic in tactics if tactic.active}:

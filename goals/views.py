@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
@@ -87,6 +88,11 @@ class ObjectiveRow:
     def status_class(self) -> str:
         return STATUS_CLASSES[self.progress.status] if self.progress else "bg-secondary"
 
+    @cached_property
+    def audience(self) -> str:
+        """Whom it counts, in words; "" for everyone (the card then says nothing)."""
+        return self.objective.audience_label() if self.objective.has_audience else ""
+
 
 @dataclass(frozen=True)
 class TacticRow:
@@ -99,13 +105,29 @@ class TacticRow:
 
 
 def plan_objectives(plan: GoalPlan) -> list[Objective]:
-    """The plan's objectives with their audiences' tags and their target contacts."""
+    """The plan's objectives with their audiences' tags and communities, and their target
+    contacts as a list, `target_contacts` (a list per objective costs less than a manager)."""
     targets = Contact.objects.only(*TARGET_NAMES)
     return list(
         plan.objectives.prefetch_related(
-            "audience_tags", "audience_communities", Prefetch("targets", queryset=targets)
+            "audience_tags",
+            "audience_communities",
+            Prefetch("targets", queryset=targets, to_attr="target_contacts"),
         )
     )
+
+
+PlanPart = TypeVar("PlanPart", Tactic, Priority)
+
+
+def with_objectives(rows: list[PlanPart], objectives: list[Objective]) -> list[PlanPart]:
+    """The tactics or priorities `rows`, each given its objective from the plan's `objectives`,
+    already read, rather than from a join (an objective of another plan is read when asked)."""
+    by_pk = {objective.pk: objective for objective in objectives}
+    for row in rows:
+        if row.objective_id in by_pk:
+            row.objective = by_pk[row.objective_id]
+    return rows
 
 
 def priority_lists(plan: GoalPlan, priorities: list[Priority] | None = None) -> dict[str, Any]:
@@ -126,8 +148,8 @@ def plan(request: HttpRequest) -> HttpResponse:
         return render(request, "goals/plan_empty.html", {"has_history": earlier})
     today = local_today(request.user)
     objectives = plan_objectives(current)
-    tactics = list(current.tactics.select_related("objective", "community"))
-    priorities = list(current.priorities.select_related("objective", "contact"))
+    tactics = with_objectives(list(current.tactics.select_related("community")), objectives)
+    priorities = with_objectives(list(current.priorities.select_related("contact")), objectives)
     numbers = plan_numbers(
         current,
         today=today,

@@ -785,6 +785,47 @@ def test_each_spec_can_read_its_own_window_in_the_same_query(alice, django_asser
     assert for_all_users(START, END, specs, now=NOW)[alice.pk] == got
 
 
+def test_a_narrower_window_keeps_to_its_first_and_last_day(alice):
+    dana, erin = contact(alice, "Dana", circle=Circle.INNER), contact(alice, "Erin")
+    monday, next_monday = period_window(Period.WEEK, dt.date(2026, 6, 17))
+    for day in (monday - dt.timedelta(days=1), monday, next_monday - dt.timedelta(days=1)):
+        log(alice, dana, on=day, today=day, channel=Channel.IN_PERSON)
+    log(alice, dana, on=next_monday, today=next_monday, channel=Channel.IN_PERSON)
+    log(alice, erin, on=monday, today=monday, channel=Channel.VIDEO)
+    log(alice, dana, erin, on=monday, today=monday, channel=Channel.VIDEO)  # a group
+    week = (monday, next_monday)
+    specs = {
+        "week": Spec("interactions_by_kind", window=week),
+        "offline this week": Spec("offline_share", window=week),
+        "inner, offline": Spec("offline_share", audience=Q(circle=Circle.INNER), window=week),
+        "june": Spec("interactions_by_kind"),
+    }
+    got = for_user(alice, START, END, specs, now=NOW)
+    assert got == {
+        "week": 4,
+        "offline this week": Decimal("50.00"),
+        "inner, offline": Decimal("66.67"),  # Dana's two, and the group she was in
+        "june": 6,
+    }
+    assert for_all_users(START, END, specs, now=NOW)[alice.pk] == got
+
+
+def test_audiences_in_different_windows_each_read_their_own_group_interactions(alice):
+    dana, erin = contact(alice, "Dana", circle=Circle.INNER), contact(alice, "Erin")
+    days = (dt.date(2026, 6, 3), dt.date(2026, 6, 10), dt.date(2026, 6, 24))
+    for day in days:
+        log(alice, dana, erin, on=day, today=day)  # a group, with someone of the inner circle
+    inner = Q(circle=Circle.INNER)
+    specs = {
+        "first week": Spec("interactions_by_kind", "", inner, period_window(Period.WEEK, days[0])),
+        "last week": Spec("interactions_by_kind", "", inner, period_window(Period.WEEK, days[2])),
+        "june": Spec("interactions_by_kind"),
+    }
+    got = for_user(alice, START, END, specs, now=NOW)
+    assert got == {"first week": 1, "last week": 1, "june": 3}
+    assert for_all_users(START, END, specs, now=NOW)[alice.pk] == got
+
+
 def test_it_counts_follow_ups_done_and_done_on_time_by_the_day_they_were_done(alice, bob):
     dana, erin = person(alice, "Dana"), person(alice, "Erin", circle=Circle.INNER)
 
