@@ -16,29 +16,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Lower, RowNumber
 
 from accounts.models import focus_of
 from contacts.models import (
+    CIRCLE_RANK,
     DUE_SOON_DAYS,
+    UNCIRCLED,
     CheckinStatus,
-    Circle,
     Contact,
     Context,
     Interaction,
     Kind,
+    circle_rank,
     in_context,
 )
 from followups.models import FollowUp, FollowUpStatus
@@ -46,8 +45,7 @@ from goals.models import GoalPlan, Objective
 
 BIRTHDAY_DAYS = 7  # birthdays from today to six days ahead
 PENDING = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
-CIRCLE_RANK = {value: rank for rank, value in enumerate(Circle.values)}
-LAST = len(CIRCLE_RANK)  # after every circle: a follow-up whose contacts are all gone
+LAST = UNCIRCLED  # after every circle: a follow-up whose contacts are all gone
 UNRANKED = 1_000_000  # sorts after every priority
 
 
@@ -156,14 +154,6 @@ def _best(values: Iterable[int | None]) -> int | None:
     return min((v for v in values if v is not None), default=None)
 
 
-def _circle_rank() -> Case:
-    return Case(
-        *[When(circle=value, then=Value(rank)) for value, rank in CIRCLE_RANK.items()],
-        default=Value(LAST),
-        output_field=IntegerField(),
-    )
-
-
 # The order of check-ins the plan does not rank, in SQL and (for the merge) in Python alike.
 SQL_ORDER = ("circle_rank", "next_checkin_on", Lower("first_name"), Lower("last_name"), "pk")
 
@@ -256,12 +246,13 @@ def agendas_for(
     for row in (
         theirs.order_by()
         .values("owner_id", "circle")
+        # Only columns of contact_owner_active, so that index alone answers.
         .annotate(
-            n=Count("pk"),
+            n=Count("*"),
             logged=Count("last_interaction_on"),
-            due=Count("pk", filter=Q(next_checkin_on__lte=today)),
+            due=Count("next_checkin_on", filter=Q(next_checkin_on__lte=today)),
             soon=Count(
-                "pk",
+                "next_checkin_on",
                 filter=Q(
                     next_checkin_on__gt=today,
                     next_checkin_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
@@ -334,25 +325,27 @@ def agendas_for(
     # competes in the same order as the rest, so it is listed only where the cut would have.
     every_ranked = set().union(*ranked_ids.values())
     if limit is None:
-        wanted = Q(next_checkin_on__lte=today)
+        parts = [Q(next_checkin_on__lte=today)]
     else:
-        # Each user's first `limit` in SQL_ORDER: one window over all of them, and only those
-        # rows get their last interaction looked up.
-        first = (
-            due.exclude(pk__in=every_ranked)
-            .annotate(circle_rank=_circle_rank())
-            .annotate(place=Window(RowNumber(), partition_by=F("owner_id"), order_by=SQL_ORDER))
-            .filter(place__lte=limit)
-        )
-        wanted = Q(next_checkin_on__lte=today) & (
-            Q(pk__in=every_ranked) | Q(pk__in=first.values("pk"))
-        )
+        # Each user's first `limit` in SQL_ORDER, and only those rows get their last
+        # interaction looked up. One user's are read in the order of the index that serves
+        # it (contact_checkin_order); several users' come from one window over all of them.
+        plain = due.exclude(pk__in=every_ranked).annotate(circle_rank=circle_rank())
+        if len(busy) == 1:
+            first = plain.order_by(*SQL_ORDER)[:limit]
+        else:
+            first = plain.annotate(
+                place=Window(RowNumber(), partition_by=F("owner_id"), order_by=SQL_ORDER)
+            ).filter(place__lte=limit)
+        parts = [Q(pk__in=first.values("pk"))]
+        if every_ranked:
+            parts.append(Q(pk__in=every_ranked, next_checkin_on__lte=today))
+    # Each part read on its own index, the rows put together (UNION ALL): one condition
+    # ORed over them would make the database recheck every due contact.
+    with_last = theirs.annotate(last_interaction_pk=Subquery(latest.values("pk")[:1])).order_by()
+    first_part, *more = [with_last.filter(q) for q in (*parts, birthday_q)]
+    read = list({c.pk: c for c in first_part.union(*more, all=True)}.values())
     candidates: dict[int, list[Contact]] = defaultdict(list)
-    read = list(
-        theirs.filter(wanted | birthday_q)
-        .annotate(last_interaction_pk=Subquery(latest.values("pk")[:1]))
-        .order_by()
-    )
     _add_birthdays(agendas, read, birthdays_on)
     for contact in read:
         if contact.next_checkin_on is not None and contact.next_checkin_on <= today:
