@@ -22,6 +22,7 @@ from django.db.models import (
     Sum,
     Value,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.http import HttpRequest, HttpResponse
@@ -131,15 +132,30 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-last_here", "pk")
     )
     first = list(not_followed[:NOT_FOLLOWED_SHOWN])
-    logged = (
-        Interaction.objects.filter(community=community)
-        .prefetch_related(
-            Prefetch(
-                "contacts", queryset=Contact.objects.only("first_name", "last_name", "display_name")
-            )
+    # The latest logged here with who was there: an interaction with one person names them in
+    # `sole_contact`, so only those with several cost the prefetch's query.
+    named = Contact.objects.only("first_name", "last_name", "display_name")
+    latest = Interaction.objects.filter(community=community).order_by("-occurred_on", "-pk")
+    logged = list(
+        # The latest chosen first, then joined to their people: a join first would read them all.
+        Interaction.objects.filter(pk__in=latest.values("pk")[:LOGGED_SHOWN])
+        .select_related("sole_contact")
+        .only(
+            "occurred_on",
+            "kind",
+            "duration_minutes",
+            "private",
+            *(f"sole_contact__{name}" for name in ("first_name", "last_name", "display_name")),
         )
-        .order_by("-occurred_on", "-pk")[:LOGGED_SHOWN]
+        .order_by("-occurred_on", "-pk")
     )
+    prefetch_related_objects(
+        [i for i in logged if i.sole_contact is None],
+        Prefetch("contacts", queryset=named, to_attr="people"),
+    )
+    for interaction in logged:
+        if interaction.sole_contact is not None:
+            interaction.people = [interaction.sole_contact]
     context = {
         "community": community,
         "page": page,

@@ -260,6 +260,26 @@ def test_a_private_interaction_there_is_listed_for_its_owner_but_counts_nowhere(
     assert response.context["not_followed"] == []  # met there only privately: not counted
 
 
+def test_logged_here_names_everyone_there_latest_first(alice_client, alice):
+    made = community(alice)
+    dana, eve, finn = (contact(alice, n) for n in ("Dana", "Eve", "Finn"))
+    for days in range(12):
+        log(alice, finn, community=made, on=TODAY - dt.timedelta(days=20 + days))
+    log(alice, dana, eve, community=made, on=TODAY - dt.timedelta(days=2), kind=Kind.MEETING)
+    log(alice, dana, community=made, on=TODAY - dt.timedelta(days=1), kind=Kind.CALL)
+    log(alice, eve, on=TODAY)  # elsewhere
+    response = alice_client.get(reverse("communities:detail", args=[made.pk]))
+    logged = response.context["logged"]
+    assert len(logged) == 10
+    assert [(i.kind, sorted(c.first_name for c in i.people)) for i in logged[:3]] == [
+        (Kind.CALL, ["Dana"]),
+        (Kind.MEETING, ["Dana", "Eve"]),
+        (logged[2].kind, ["Finn"]),
+    ]
+    assert [i.occurred_on for i in logged] == sorted((i.occurred_on for i in logged), reverse=True)
+    assert "Meeting with" in response.content.decode()
+
+
 def many_members(owner, made: Community, n: int) -> None:
     people = Contact.objects.bulk_create(
         [Contact(owner=owner, first_name=f"P{i}", strength=i % 100) for i in range(n)]
