@@ -264,7 +264,7 @@ def agendas_for(
         for key in ("due", "soon", "logged"):
             mine[key] += row[key]
         mine["circles"][row["circle"]] = row["n"]
-    # The goal plans: what they prioritise (step 4), and whether a review is due.
+    # The goal plans: what they prioritise (step 3), and whether a review is due.
     contact_rank, objective_rank, reviewed = _plans(user_ids)
     # 2. Open follow-ups due by today, and snoozed ones whose snooze is over (open again).
     followups: dict[int, list[FollowUp]] = defaultdict(list)
