@@ -30,7 +30,7 @@ from contacts import strength
 from contacts.models import Contact, Interaction, Tag
 from contacts.scoping import contacts_for, interactions_for
 from contacts.services import contact_save, interaction_delete, interaction_update
-from contacts.views import _search_matches
+from contacts.views import search_filter
 from followups import services as followups
 from followups.agenda import agenda_for
 from followups.models import FollowUp, FollowUpStatus
@@ -131,7 +131,7 @@ class ContactViewSet(ApiViewSet):
         query = _query(ContactQuery, request)
         contacts = self.get_queryset().filter(archived=bool(query["archived"]))
         if text := query["q"].strip():
-            contacts = contacts.filter(pk__in=_search_matches(request.user, text))
+            contacts = contacts.filter(search_filter(request.user, text))
         if query["circle"]:
             contacts = contacts.filter(circle=query["circle"])
         if query["context"]:

@@ -35,6 +35,20 @@ def search_text(contact: Any) -> str:
     return normalise(" ".join(getattr(contact, name) or "" for name in SEARCHED_FIELDS))
 
 
+@models.BigAutoField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any=ArraySubquery(…)`, PostgreSQL's `= ANY(array)`: the array is read once and the
+    rows fetched by the column's index, where `pk__in=<subquery>` may hash the subquery and scan
+    every row of the table to join it (the contact search at 50,000 contacts)."""
+
+    lookup_name = "any"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
 class SearchTextField(models.TextField):
     """`search_text(row)`, set whenever Django writes the row itself (`save`, `create`,
     `bulk_create`), as `auto_now` sets a date: a derived column of the same row, so the admin,
