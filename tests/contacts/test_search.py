@@ -92,6 +92,22 @@ def test_it_ignores_another_users_tags(alice_client, alice, bob):
     assert found(alice_client, "friends") == []
 
 
+def test_it_lists_and_counts_only_the_users_own_matches(alice_client, alice, bob):
+    """The matches are read across the table's indexes (every owner's rows), so the page and
+    its count must keep to the user's own."""
+    contact(alice, "Dana", last_name="Glenn")
+    contact(alice, "Erin", last_name="Glenn", archived=True)
+    contact(bob, "Theirs", last_name="Glenn")
+    by_mail = contact(bob, "Mailed")
+    ContactEmail.objects.create(contact=by_mail, address="glenn@example.com")
+    response = alice_client.get(URL, {"q": "glenn"})
+    assert [c.first_name for c in response.context["page"].object_list] == ["Dana"]
+    assert response.context["page"].paginator.count == 1
+    assert "Theirs" not in response.content.decode()
+    archived = alice_client.get(URL, {"q": "GLENN", "archived": "on"})
+    assert [c.first_name for c in archived.context["page"].object_list] == ["Erin"]
+
+
 # --- Every write keeps the search text true ------------------------------------------------
 
 FORM = {"first_name": "Jörg", "last_name": "Müller", "circle": "close", "circle_pinned": "on"}
