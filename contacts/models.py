@@ -181,6 +181,20 @@ class Contact(models.Model):
 
     # Derived from the interaction log by contacts.services; never edited by hand.
     last_interaction_on = models.DateField(null=True, blank=True, editable=False)
+    # The latest interaction that is not a note, private ones included: what Today and the
+    # digest quote to the owner (`last_interaction_on` counts neither). Re-derived with the
+    # columns around it, so it needs no constraint or index: deleting interactions costs
+    # nothing more, and a pointer left by one is replaced in the same transaction.
+    latest_interaction = models.ForeignKey(
+        "Interaction",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     next_checkin_on = models.DateField(null=True, blank=True, editable=False)
     # "Not before": a snoozed check-in is due no earlier than this (followups' snooze).
     checkin_snoozed_until = models.DateField(null=True, blank=True, editable=False)

@@ -21,6 +21,7 @@ from contacts.models import (
     ContactEmail,
     ContactPhone,
     Interaction,
+    Kind,
     Tag,
     sole_contacts_sync,
 )
@@ -72,6 +73,17 @@ def _last_interaction() -> dict[str, Any]:
     return {"last_interaction_on": Subquery(last)}
 
 
+def latest_interaction() -> dict[str, Any]:
+    """UPDATE values: the latest interaction that is not a note (`Contact.latest_interaction`)."""
+    latest = (
+        Interaction.objects.filter(contacts=OuterRef("pk"))
+        .exclude(kind=Kind.NOTE)
+        .order_by("-occurred_on", "-pk")
+        .values("pk")[:1]
+    )
+    return {"latest_interaction": Subquery(latest)}
+
+
 def _next_checkin() -> dict[str, Any]:
     """UPDATE values: the next check-in = last interaction (or the day the contact was added)
     + cadence, no earlier than the end of a snooze; none for an archived contact."""
@@ -96,7 +108,7 @@ def checkins_refresh(*, contacts: models.QuerySet[Contact]) -> int:
     """Two UPDATE statements, whatever the number of contacts: the last interaction from
     the log, then the next check-in."""
     ids = contacts.values("pk")
-    Contact.objects.filter(pk__in=ids).update(**_last_interaction())
+    Contact.objects.filter(pk__in=ids).update(**_last_interaction(), **latest_interaction())
     return Contact.objects.filter(pk__in=ids).update(**_next_checkin())
 
 
@@ -135,7 +147,7 @@ def _refresh(contact_ids: Iterable[int], *, today: dt.date) -> None:
     # Strength first, with the last interaction from the same activity: it may move an unpinned
     # contact's circle, and with it the cadence of the next check-in.
     strength_refresh(contact_ids=ids, today=today)
-    Contact.objects.filter(pk__in=ids).update(**_next_checkin())
+    Contact.objects.filter(pk__in=ids).update(**latest_interaction(), **_next_checkin())
 
 
 def interactions_written_refresh(*, contact_ids: Iterable[int], today: dt.date) -> None:

@@ -18,10 +18,8 @@ from typing import Any
 from django.db.models import (
     Count,
     F,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     Window,
 )
@@ -36,7 +34,6 @@ from contacts.models import (
     Contact,
     Context,
     Interaction,
-    Kind,
     circle_rank,
     in_context,
 )
@@ -232,11 +229,6 @@ def agendas_for(
     user_ids = list(dict.fromkeys(user_ids))
     focus = focus or {}
     focused = _in_focus(focus)
-    latest = (
-        Interaction.objects.filter(contacts=OuterRef("pk"))
-        .exclude(kind=Kind.NOTE)
-        .order_by("-occurred_on", "-pk")
-    )
     theirs = Contact.objects.filter(focused, owner__in=user_ids).active().defer("search_text")
     birthdays_on = birthday_dates(today)
     birthday_q = _birthday_q(birthdays_on)
@@ -342,8 +334,7 @@ def agendas_for(
             parts.append(Q(pk__in=every_ranked, next_checkin_on__lte=today))
     # Each part read on its own index, the rows put together (UNION ALL): one condition
     # ORed over them would make the database recheck every due contact.
-    with_last = theirs.annotate(last_interaction_pk=Subquery(latest.values("pk")[:1])).order_by()
-    first_part, *more = [with_last.filter(q) for q in (*parts, birthday_q)]
+    first_part, *more = [theirs.order_by().filter(q) for q in (*parts, birthday_q)]
     read = list({c.pk: c for c in first_part.union(*more, all=True)}.values())
     candidates: dict[int, list[Contact]] = defaultdict(list)
     _add_birthdays(agendas, read, birthdays_on)
@@ -352,11 +343,16 @@ def agendas_for(
             candidates[contact.owner_id].append(contact)
     # The candidates' last interactions (with their notes, for the list) and what they served.
     last = Interaction.objects.in_bulk(
-        [c.last_interaction_pk for found in candidates.values() for c in found]
+        [
+            c.latest_interaction_id
+            for found in candidates.values()
+            for c in found
+            if c.latest_interaction_id
+        ]
     )
     for found in candidates.values():
         for contact in found:
-            served_by = last.get(contact.last_interaction_pk)
+            served_by = last.get(contact.latest_interaction_id)
             contact.last_objective_pk = served_by.objective_id if served_by else None
 
     served_objectives = {
@@ -394,7 +390,7 @@ def agendas_for(
                     contact=contact,
                     status=CheckinStatus.OVERDUE if days > 0 else CheckinStatus.DUE,
                     days_overdue=days,
-                    last_interaction=last.get(contact.last_interaction_pk),
+                    last_interaction=last.get(contact.latest_interaction_id),
                     objective=objectives.get(objective_pk) if objective_pk else None,
                     priority=priority,
                 )

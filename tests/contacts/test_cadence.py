@@ -109,3 +109,52 @@ def test_status_and_status_filter_agree(alice, next_on, status):
     Contact.objects.filter(pk=dana.pk).update(next_checkin_on=next_on)
     assert fresh(dana).checkin_status(TODAY) == status
     assert list(Contact.objects.in_status(status, TODAY)) == [dana]
+
+
+# --- The latest interaction, quoted by Today and the digest ---------------------------------
+
+
+def test_the_latest_interaction_follows_every_write(alice):
+    dana, erin = contact(alice, "Dana", circle="inner"), contact(alice, "Erin")
+    older = log(alice, dana, on=dt.date(2026, 6, 1), kind=Kind.CALL)
+    newer = log(alice, dana, erin, on=dt.date(2026, 6, 5), kind=Kind.MEETING)
+    assert fresh(dana).latest_interaction == newer
+    assert fresh(erin).latest_interaction == newer
+    # A note is writing about someone, not talking to them; a private one is still the owner's.
+    log(alice, dana, on=dt.date(2026, 6, 9), kind=Kind.NOTE)
+    assert fresh(dana).latest_interaction == newer
+    private = log(alice, dana, on=dt.date(2026, 6, 7), private=True)
+    assert fresh(dana).latest_interaction == private
+    interaction_update(interaction=private, contacts=[erin], today=TODAY, kind=Kind.CALL)
+    assert fresh(dana).latest_interaction == newer
+    assert fresh(erin).latest_interaction == private
+    interaction_delete(interaction=newer, today=TODAY)
+    assert fresh(dana).latest_interaction == older
+    interaction_delete(interaction=older, today=TODAY)
+    assert fresh(dana).latest_interaction is None
+
+
+def test_a_merge_keeps_the_latest_of_both(alice):
+    from contacts.services import contacts_merge
+
+    dana, twin = contact(alice, "Dana"), contact(alice, "Dana", last_name="Twin")
+    log(alice, dana, on=dt.date(2026, 6, 1))
+    newest = log(alice, twin, on=dt.date(2026, 6, 3))
+    survivor = contacts_merge(survivor=dana, duplicate=twin, today=TODAY)
+    assert fresh(survivor).latest_interaction == newest
+
+
+def test_the_migration_and_a_bulk_refresh_point_every_contact_at_its_latest(alice):
+    import importlib
+
+    from django.apps import apps
+
+    dana, erin = contact(alice, "Dana"), contact(alice, "Erin")
+    first = log(alice, dana, on=dt.date(2026, 6, 1))
+    second = log(alice, erin, on=dt.date(2026, 6, 2))
+    Contact.objects.update(latest_interaction=None)
+    importlib.import_module("contacts.migrations.0020_latest_interaction").fill(apps, None)
+    assert (fresh(dana).latest_interaction, fresh(erin).latest_interaction) == (first, second)
+    Contact.objects.update(latest_interaction=None)
+    checkins_refresh(contacts=Contact.objects.filter(owner=alice))
+    assert (fresh(dana).latest_interaction, fresh(erin).latest_interaction) == (first, second)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import CheckinStatus, Contact, Interaction, Kind
+from contacts.services import latest_interaction
 from followups.agenda import agenda_for, agendas_for, birthday_dates
 from followups.models import FollowUp, FollowUpStatus
 from goals.models import GoalPlan, Objective, Priority
@@ -50,6 +51,8 @@ def many_due(owner: Any, count: int, objective: Objective | None = None) -> list
         Interaction.contacts.through(interaction=talk, contact=person)
         for talk, person in zip(talks, people, strict=True)
     )
+    # Written around the services, so the pointer they keep is set as a bulk loader sets it.
+    Contact.objects.filter(pk__in=[p.pk for p in people]).update(**latest_interaction())
     return people
 
 
