@@ -632,10 +632,9 @@ class _Groups:
     """The audiences a one-owner query tests on group interactions (those with no
     `sole_contact`), each a column of one grouped table of flags (`GROUPS`): for each group
     interaction in the windows of the specs that test it, 1 when any of its contacts is in
-    that audience. The statement
-    reads it as a WITH, and each audience is then an uncorrelated IN over it, which the
-    database reads once and hashes; an EXISTS per audience cost the planner more than the
-    rows cost to read."""
+    that audience. The statement reads it as a WITH, and each audience is then an uncorrelated
+    IN over it, which the database reads once and hashes; an EXISTS per audience cost the
+    planner more than the rows cost to read."""
 
     def __init__(self) -> None:
         self.columns: dict[Hashable, tuple[str, Q]] = {}

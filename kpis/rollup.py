@@ -433,7 +433,8 @@ def kpi_sweep(
 
 def _roomy() -> None:
     """Gives the current transaction's queries the memory a batch needs (ROLLUP_WORK_MEM)."""
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":  # SQLite has no per-transaction work memory
+        # A server setting, not a query: the ORM has no way to say it.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = %s", [ROLLUP_WORK_MEM])
 
