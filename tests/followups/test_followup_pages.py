@@ -4,6 +4,7 @@ and bob getting a 404 for every one of alice's follow-ups and contacts."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -381,3 +382,12 @@ def test_every_followups_route_with_an_id_is_covered():
 
 def test_an_unknown_id_is_a_404(alice_client):
     assert alice_client.post(reverse("followups:done", args=[999999])).status_code == 404
+
+
+def test_the_lists_forms_come_back_to_the_filter_they_were_sent_from(alice_client, alice):
+    made = followup(alice, contact(alice, "Dana"), about="Send the deck")
+    body = alice_client.get(LIST, {"status": "open"}).content.decode()
+    # Done, the snooze menu's two forms, skip.
+    assert re.findall(r'name="next" value="([^"]*)"', body) == ["/followups/?status=open"] * 4
+    edit = reverse("followups:edit", args=[made.pk])
+    assert f'href="{edit}?next=/followups/%3Fstatus%3Dopen"' in body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -100,6 +101,19 @@ def test_done_without_javascript_redirects_back_with_a_message(alice_client, ali
     )
     assert response.redirect_chain == [("/", 302)]
     assert "Checked in with Dana." in response.content.decode()
+
+
+def test_every_form_on_a_row_comes_back_to_the_page_it_was_sent_from(alice_client, alice):
+    due(alice, "Dana", days_overdue=3)
+    followup(alice, contact(alice, "Eve"), about="Send the deck")
+    body = alice_client.get(URL, {"from": "mail"}).content.decode()
+    # A check-in row: done and the snooze menu's two forms; a follow-up row: done, the
+    # snooze menu's two, skip; and the new follow-up's form, which goes back to Today.
+    assert re.findall(r'name="next" value="([^"]*)"', body) == ["/?from=mail"] * 7 + ["/"]
+    made = FollowUp.objects.get()
+    back = "?next=/%3Ffrom%3Dmail"
+    assert f'href="{reverse("followups:log", args=[made.pk])}{back}"' in body
+    assert f'href="{reverse("followups:edit", args=[made.pk])}{back}"' in body
 
 
 def test_snooze_a_week_hides_the_checkin_until_then(alice_client, alice):
